@@ -1,0 +1,41 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "guestfw",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "guestfw", targets: ["guestfw"]),
+        .library(name: "VMConfig", targets: ["VMConfig"]),
+        .library(name: "Layout", targets: ["Layout"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        .target(name: "VMConfig"),
+        .target(name: "Layout", dependencies: ["VMConfig"]),
+        .target(
+            name: "GuestfwCLI",
+            dependencies: [
+                "VMConfig", "Layout",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "guestfw", dependencies: ["GuestfwCLI"]),
+        .executableTarget(name: "guestfw-bench", dependencies: ["VMConfig", "Layout"], path: "Sources/Bench"),
+        .testTarget(
+            name: "VMConfigTests",
+            dependencies: ["VMConfig"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "LayoutTests",
+            dependencies: [
+                "VMConfig", "Layout",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
+        .testTarget(
+            name: "GuestfwCLITests",
+            dependencies: ["GuestfwCLI", "guestfw"]),
+    ]
+)

@@ -1,0 +1,229 @@
+/// Turns a parsed document into a `MachineConfig`, checking every key. Errors are collected over
+/// the whole document and thrown together.
+public enum ConfigDecoder {
+    static let topKeys = ["name", "vmm", "memory", "vcpus", "phys_bits", "ecam", "mmio", "root_port", "device"]
+    static let ecamKeys = ["policy", "buses", "base"]
+    static let mmioKeys = ["hole", "window64", "relocate_ram"]
+    static let rootPortKeys = ["id", "addr", "hotplug", "reserve"]
+    static let reserveKeys = ["bus", "io", "mem", "pref64"]
+    static let deviceKeys = ["id", "model", "bus", "addr", "size", "passthrough", "bars", "rom"]
+    static let barKeys = ["bar", "size", "kind", "prefetchable"]
+
+    public static let physBitsRange = 36...52
+    public static let vcpuRange = 1...255
+    public static let minimumMemory: UInt64 = 128 << 20
+    /// xl.cfg's accepted range for mmio_hole.
+    public static let holeRange: ClosedRange<UInt64> = (256 << 20)...(3840 << 20)
+
+    /// `policyOverride` is `--policy` from the command line; it wins over `ecam.policy`.
+    public static func decode(_ document: ConfigTable, file: String, defaultName: String,
+                              policyOverride: PlacementPolicy? = nil) throws(ConfigErrors) -> MachineConfig {
+        let diagnostics = Diagnostics(file: file)
+        let top = FieldReader(document, path: "", location: nil, diagnostics: diagnostics, knownKeys: topKeys)
+        let name = decodeName(top, defaultName: defaultName)
+        let vmm = decodeEnum(top, "vmm", VMMKind.self) ?? .qemu
+        let physBits = top.integer("phys_bits", in: physBitsRange, accepted: "an integer from 36 to 52") ?? 40
+        let memory = decodeMemory(top, physBits: physBits)
+        let vcpus = top.integer("vcpus", in: vcpuRange, accepted: "an integer from 1 to 255") ?? 1
+        var ecam = decodeECAM(top, diagnostics: diagnostics)
+        if let policyOverride { ecam.policy = policyOverride }
+        let mmio = decodeMMIO(top, vmm: vmm, physBits: physBits, diagnostics: diagnostics)
+        let ports = decodeList(top, "root_port", diagnostics: diagnostics, decodeRootPort)
+        let devices = decodeList(top, "device", diagnostics: diagnostics) { reader, index in
+            decodeDevice(reader, index: index, physBits: physBits)
+        }
+        TopologyRules.check(ports: ports, devices: devices, ecam: ecam, diagnostics: diagnostics)
+        if let base = ecam.base { checkECAMBase(base, ecam: ecam, top: top, diagnostics: diagnostics) }
+        guard diagnostics.errors.isEmpty, let memory else {
+            throw ConfigErrors(diagnostics.errors)
+        }
+        return MachineConfig(name: name, vmm: vmm, memory: memory, vcpus: vcpus, physBits: physBits,
+                             ecam: ecam, mmio: mmio, rootPorts: ports.map(\.value), devices: devices.map(\.value))
+    }
+
+    static func decodeName(_ top: FieldReader, defaultName: String) -> String {
+        let accepted = "1 to 64 letters, digits, '.', '_' or '-'"
+        guard let name = top.string("name", accepted: accepted) else { return defaultName }
+        guard (1...64).contains(name.count), name.allSatisfy(isNameCharacter) else {
+            top.diagnostics.report("name", top.node("name"), problem: "is not a valid name", accepted: accepted)
+            return defaultName
+        }
+        return name
+    }
+
+    static func isNameCharacter(_ c: Character) -> Bool {
+        c.isASCII && (c.isLetter || c.isNumber || c == "." || c == "_" || c == "-")
+    }
+
+    static func decodeEnum<E: RawRepresentable & CaseIterable>(_ reader: FieldReader, _ key: String, _: E.Type) -> E?
+    where E.RawValue == String {
+        let accepted = E.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")
+        guard let text = reader.string(key, accepted: accepted) else { return nil }
+        guard let value = E(rawValue: text) else {
+            reader.diagnostics.report(reader.field(key), reader.node(key), problem: "is not a known value", accepted: accepted)
+            return nil
+        }
+        return value
+    }
+
+    static func decodeMemory(_ top: FieldReader, physBits: Int) -> UInt64? {
+        let limit = (UInt64(1) << physBits) / 2
+        let accepted = "a multiple of 1M from 128M to \(Quantity.format(limit)) (half of 2^phys_bits)"
+        guard top.node("memory") != nil else {
+            top.reportMissing("memory", accepted: "a size such as \"2G\"")
+            return nil
+        }
+        guard let memory = top.quantity("memory", accepted: accepted) else { return nil }
+        guard memory % (1 << 20) == 0, memory >= minimumMemory, memory <= limit else {
+            top.diagnostics.report("memory", top.node("memory"), problem: "is not a usable RAM size", accepted: accepted)
+            return nil
+        }
+        return memory
+    }
+
+    static func decodeECAM(_ top: FieldReader, diagnostics: Diagnostics) -> ECAMConfig {
+        guard let (table, node) = top.table("ecam") else { return ECAMConfig() }
+        let reader = FieldReader(table, path: "ecam", location: node.location, diagnostics: diagnostics, knownKeys: ecamKeys)
+        var ecam = ECAMConfig()
+        ecam.policy = decodeEnum(reader, "policy", PlacementPolicy.self) ?? .hvmloader
+        if let buses = reader.integer("buses", in: 1...256, accepted: "64, 128 or 256") {
+            if ECAMConfig.acceptedBusCounts.contains(buses) {
+                ecam.buses = buses
+            } else {
+                diagnostics.report("ecam.buses", reader.node("buses"), problem: "is not a Q35 PCIEXBAR length", accepted: "64, 128 or 256")
+            }
+        }
+        ecam.base = reader.quantity("base", accepted: "a 256M-aligned address below 64G")
+        return ecam
+    }
+
+    /// The base must be a window PCIEXBAR can decode, clear of the chipset's fixed ranges. Whether
+    /// it meets RAM depends on the memory map, which the planner checks.
+    static func checkECAMBase(_ base: UInt64, ecam: ECAMConfig, top: FieldReader, diagnostics: Diagnostics) {
+        let node = (top.table("ecam")?.0).flatMap { $0["base"] }
+        let accepted = "a multiple of 256M below 64G, clear of RAM and of 0xfec00000-0xffffffff"
+        if base % (256 << 20) != 0 {
+            diagnostics.report("ecam.base", node, problem: "is not aligned to 256M (PCIEXBAR decodes bits 35:28)", accepted: accepted)
+        } else if base + ecam.size > 64 << 30 {
+            diagnostics.report("ecam.base", node, problem: "puts the ECAM above 64G, which PCIEXBAR cannot address", accepted: accepted)
+        } else if base < 1 << 20 || (base < FixedRanges.chipsetEnd && base + ecam.size > FixedRanges.chipsetStart) {
+            diagnostics.report("ecam.base", node, problem: "overlaps fixed chipset ranges (legacy area below 1M, or IOAPIC/HPET/LAPIC/firmware at 0xfec00000-0xffffffff)", accepted: accepted)
+        }
+    }
+
+    static func decodeMMIO(_ top: FieldReader, vmm: VMMKind, physBits: Int, diagnostics: Diagnostics) -> MMIOConfig {
+        guard let (table, node) = top.table("mmio") else { return MMIOConfig() }
+        let reader = FieldReader(table, path: "mmio", location: node.location, diagnostics: diagnostics, knownKeys: mmioKeys)
+        var mmio = MMIOConfig()
+        let holeAccepted = "a multiple of 1M from 256M to 3840M (xl.cfg's mmio_hole range)"
+        if let hole = reader.quantity("hole", accepted: holeAccepted) {
+            if hole % (1 << 20) == 0 && holeRange.contains(hole) {
+                mmio.hole = hole
+            } else {
+                diagnostics.report("mmio.hole", reader.node("hole"), problem: "is not a usable hole size", accepted: holeAccepted)
+            }
+        }
+        let windowAccepted = "a multiple of 1G, at most 2^phys_bits / 2 (\(Quantity.format((UInt64(1) << physBits) / 2)))"
+        if let window = reader.quantity("window64", accepted: windowAccepted) {
+            if window > 0 && window % (1 << 30) == 0 && window <= (UInt64(1) << physBits) / 2 {
+                mmio.window64 = window
+            } else {
+                diagnostics.report("mmio.window64", reader.node("window64"), problem: "is not a usable 64-bit window size", accepted: windowAccepted)
+            }
+        }
+        if let relocate = reader.bool("relocate_ram") {
+            if relocate && vmm == .qemu {
+                diagnostics.report("mmio.relocate_ram", reader.node("relocate_ram"),
+                                   problem: "QEMU decides its RAM split itself and never relocates RAM",
+                                   accepted: "false, or vmm = \"xen\"")
+            }
+            mmio.relocateRAM = relocate
+        }
+        return mmio
+    }
+
+    /// An array of tables (`[[root_port]]`), each decoded with its own path and line.
+    static func decodeList<T>(_ top: FieldReader, _ key: String, diagnostics: Diagnostics,
+                              _ decodeOne: (FieldReader, Int) -> T?) -> [Located<T>] {
+        guard let items = top.array(key) else { return [] }
+        var result: [Located<T>] = []
+        for (index, item) in items.enumerated() {
+            let path = "\(key)[\(index)]"
+            guard case .table(let table) = item.value else {
+                diagnostics.report(path, item, problem: "must be a table, not \(item.value.typeName)")
+                continue
+            }
+            let knownKeys = key == "root_port" ? rootPortKeys : deviceKeys
+            let reader = FieldReader(table, path: path, location: item.location, diagnostics: diagnostics, knownKeys: knownKeys)
+            if let value = decodeOne(reader, index) {
+                result.append(Located(value: value, reader: reader))
+            }
+        }
+        return result
+    }
+
+    static let idAccepted = "1 to 32 letters, digits, '_' or '-', starting with a letter"
+
+    static func decodeID(_ reader: FieldReader) -> String? {
+        guard reader.node("id") != nil else {
+            reader.reportMissing("id", accepted: idAccepted)
+            return nil
+        }
+        guard let id = reader.string("id", accepted: idAccepted) else { return nil }
+        let valid = (1...32).contains(id.count) && id.first!.isLetter && id.first!.isASCII
+            && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+        guard valid else {
+            reader.diagnostics.report(reader.field("id"), reader.node("id"), problem: "is not a valid id", accepted: idAccepted)
+            return nil
+        }
+        return id
+    }
+
+    static func decodeAddress(_ reader: FieldReader) -> SlotAddress? {
+        let accepted = "\"DD.F\": a hex device 01-1e and a function 0-7, e.g. \"10.0\" (\"0.F\" behind a root port)"
+        guard let text = reader.string("addr", accepted: accepted) else { return nil }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        if parts.count == 2, (1...2).contains(parts[0].count), parts[1].count == 1,
+           let device = Int(parts[0], radix: 16), let function = Int(parts[1]), device < 32, function < 8 {
+            return SlotAddress(device: device, function: function)
+        }
+        reader.diagnostics.report(reader.field("addr"), reader.node("addr"), problem: "is not a device.function address", accepted: accepted)
+        return nil
+    }
+
+    static func decodeRootPort(_ reader: FieldReader, index: Int) -> RootPort? {
+        let id = decodeID(reader)
+        let addr = decodeAddress(reader)
+        let hotplug = reader.bool("hotplug") ?? false
+        let reserve = decodeReservation(reader)
+        guard let id else { return nil }
+        return RootPort(id: id, addr: addr, hotplug: hotplug, reserve: reserve)
+    }
+
+    static func decodeReservation(_ port: FieldReader) -> Reservation {
+        guard let (table, node) = port.table("reserve") else { return Reservation() }
+        let reader = FieldReader(table, path: port.field("reserve"), location: node.location,
+                                 diagnostics: port.diagnostics, knownKeys: reserveKeys)
+        var reserve = Reservation()
+        reserve.buses = reader.integer("bus", in: 1...255, accepted: "bus numbers behind the port, 1 to 255")
+        reserve.io = reservationSize(reader, "io", granule: 0x1000, limit: 0x10000, accepted: "0 or a multiple of 4K up to 64K")
+        reserve.mem = reservationSize(reader, "mem", granule: 1 << 20, limit: 2 << 30, accepted: "0 or a multiple of 1M up to 2G")
+        reserve.pref64 = reservationSize(reader, "pref64", granule: 1 << 20, limit: 1 << 50, accepted: "0 or a multiple of 1M")
+        return reserve
+    }
+
+    static func reservationSize(_ reader: FieldReader, _ key: String, granule: UInt64, limit: UInt64, accepted: String) -> UInt64? {
+        guard let size = reader.quantity(key, accepted: accepted) else { return nil }
+        guard size % granule == 0, size <= limit else {
+            reader.diagnostics.report(reader.field(key), reader.node(key), problem: "is not a usable window size", accepted: accepted)
+            return nil
+        }
+        return size
+    }
+}
+
+/// A decoded value with the reader of its table, for checks that span several entries.
+struct Located<T> {
+    var value: T
+    var reader: FieldReader
+}

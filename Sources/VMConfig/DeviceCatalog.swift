@@ -1,0 +1,117 @@
+/// The QEMU 7.2 device models guestfw knows, as QEMU presents them to firmware. Every value here is
+/// held to data captured from QEMU itself (`scripts/capture-catalog.sh`, checked by
+/// `DeviceCatalogTests`).
+public struct DeviceModel: Sendable, Hashable {
+    public var name: String
+    public var vendorID: UInt16
+    public var deviceID: UInt16
+    public var classCode: UInt32
+    /// 1 = INTA ... 4 = INTD; 0 = no legacy interrupt.
+    public var interruptPin: UInt8
+    public var bars: [BARSpec]
+
+    public init(name: String, vendorID: UInt16, deviceID: UInt16, classCode: UInt32,
+                interruptPin: UInt8, bars: [BARSpec]) {
+        self.name = name
+        self.vendorID = vendorID
+        self.deviceID = deviceID
+        self.classCode = classCode
+        self.interruptPin = interruptPin
+        self.bars = bars
+    }
+}
+
+/// Where a device is plugged changes what QEMU shows: a virtio device on the root bus stays
+/// transitional (legacy I/O BAR, legacy device id), behind a PCIe port it is modern-only.
+public enum Placement: String, Sendable, Hashable, CaseIterable {
+    case rootBus = "root-bus"
+    case rootPort = "root-port"
+}
+
+public enum DeviceCatalog {
+    public static let rootPortModel = "pcie-root-port"
+
+    /// The endpoint models a `[[device]]` may name.
+    public static let endpointModels: [String] = [
+        "virtio-net-pci", "virtio-blk-pci", "virtio-scsi-pci", "e1000e", "nvme", "qemu-xhci",
+        "ivshmem-plain", "VGA", "bochs-display",
+    ]
+
+    /// Models that take a `size` parameter (the size of their shared-memory BAR).
+    public static let sizedModels: Set<String> = ["ivshmem-plain"]
+
+    public static let rootPort = DeviceModel(
+        name: rootPortModel, vendorID: 0x1b36, deviceID: 0x000c, classCode: 0x060400,
+        interruptPin: 1,
+        bars: [BARSpec(index: 0, kind: .mem32, size: 0x1000)])
+
+    /// The model as QEMU presents it at `placement`, or nil for a name outside the catalog.
+    /// `size` is the model parameter for sized models (ignored by the others).
+    public static func model(named name: String, placement: Placement, size: UInt64? = nil) -> DeviceModel? {
+        let modern = placement == .rootPort
+        switch name {
+        case "virtio-net-pci":
+            return virtio(name, legacyID: 0x1000, modernID: 0x1041, classCode: 0x020000,
+                          legacyIOSize: 0x20, rom: 0x40000, modern: modern)
+        case "virtio-blk-pci":
+            return virtio(name, legacyID: 0x1001, modernID: 0x1042, classCode: 0x010000,
+                          legacyIOSize: 0x80, rom: nil, modern: modern)
+        case "virtio-scsi-pci":
+            return virtio(name, legacyID: 0x1004, modernID: 0x1048, classCode: 0x010000,
+                          legacyIOSize: 0x40, rom: nil, modern: modern)
+        case "e1000e":
+            return DeviceModel(
+                name: name, vendorID: 0x8086, deviceID: 0x10d3, classCode: 0x020000, interruptPin: 1,
+                bars: [
+                    BARSpec(index: 0, kind: .mem32, size: 0x20000),
+                    BARSpec(index: 1, kind: .mem32, size: 0x20000),
+                    BARSpec(index: 2, kind: .io, size: 0x20),
+                    BARSpec(index: 3, kind: .mem32, size: 0x4000),
+                    BARSpec(index: 6, kind: .rom, size: 0x40000),
+                ])
+        case "nvme":
+            return DeviceModel(
+                name: name, vendorID: 0x1b36, deviceID: 0x0010, classCode: 0x010802, interruptPin: 1,
+                bars: [BARSpec(index: 0, kind: .mem64, size: 0x4000)])
+        case "qemu-xhci":
+            return DeviceModel(
+                name: name, vendorID: 0x1b36, deviceID: 0x000d, classCode: 0x0c0330, interruptPin: 1,
+                bars: [BARSpec(index: 0, kind: .mem64, size: 0x4000)])
+        case "ivshmem-plain":
+            return DeviceModel(
+                name: name, vendorID: 0x1af4, deviceID: 0x1110, classCode: 0x050000, interruptPin: 0,
+                bars: [
+                    BARSpec(index: 0, kind: .mem32, size: 0x100),
+                    BARSpec(index: 2, kind: .mem64, size: size ?? 0x400000, prefetchable: true),
+                ])
+        case "VGA":
+            return DeviceModel(
+                name: name, vendorID: 0x1234, deviceID: 0x1111, classCode: 0x030000, interruptPin: 0,
+                bars: [
+                    BARSpec(index: 0, kind: .mem32, size: 0x1000000, prefetchable: true),
+                    BARSpec(index: 2, kind: .mem32, size: 0x1000),
+                    BARSpec(index: 6, kind: .rom, size: 0x10000),
+                ])
+        case "bochs-display":
+            return DeviceModel(
+                name: name, vendorID: 0x1234, deviceID: 0x1111, classCode: 0x038000, interruptPin: 0,
+                bars: [
+                    BARSpec(index: 0, kind: .mem32, size: 0x1000000, prefetchable: true),
+                    BARSpec(index: 2, kind: .mem32, size: 0x1000),
+                ])
+        default:
+            return nil
+        }
+    }
+
+    private static func virtio(_ name: String, legacyID: UInt16, modernID: UInt16, classCode: UInt32,
+                               legacyIOSize: UInt64, rom: UInt64?, modern: Bool) -> DeviceModel {
+        var bars: [BARSpec] = []
+        if !modern { bars.append(BARSpec(index: 0, kind: .io, size: legacyIOSize)) }
+        bars.append(BARSpec(index: 1, kind: .mem32, size: 0x1000))
+        bars.append(BARSpec(index: 4, kind: .mem64, size: 0x4000, prefetchable: true))
+        if let rom { bars.append(BARSpec(index: 6, kind: .rom, size: rom)) }
+        return DeviceModel(name: name, vendorID: 0x1af4, deviceID: modern ? modernID : legacyID,
+                           classCode: classCode, interruptPin: 1, bars: bars)
+    }
+}

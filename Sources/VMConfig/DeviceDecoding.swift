@@ -1,0 +1,165 @@
+extension ConfigDecoder {
+    static func decodeDevice(_ reader: FieldReader, index: Int, physBits: Int) -> Device? {
+        let id = decodeID(reader)
+        let modelAccepted = DeviceCatalog.endpointModels.map { "\"\($0)\"" }.joined(separator: ", ")
+        var model = reader.string("model", accepted: modelAccepted)
+        if let name = model, !DeviceCatalog.endpointModels.contains(name) {
+            let guess = closest(name, among: DeviceCatalog.endpointModels).map { "did you mean \"\($0)\"? " } ?? ""
+            reader.diagnostics.report(reader.field("model"), reader.node("model"), problem: "is not a model in the catalog",
+                                      accepted: guess + modelAccepted + ", or no model with explicit bars (passthrough)")
+            model = nil
+        }
+        let bus = reader.string("bus", accepted: "the id of a [[root_port]]")
+        let addr = decodeAddress(reader)
+        let passthrough = decodePassthrough(reader)
+        let size = decodeModelSize(reader, model: model, physBits: physBits)
+        let bars = reader.array("bars").map { decodeBARs($0, reader: reader, physBits: physBits) }
+        let rom = decodeROM(reader)
+        checkIdentity(reader, model: model, bars: bars, passthrough: passthrough)
+        guard let id else { return nil }
+        return Device(id: id, model: model, bus: bus, addr: addr, size: size, passthrough: passthrough,
+                      bars: bars ?? [], rom: rom)
+    }
+
+    /// A device is either a catalog model or a set of explicit BARs, never both, never neither.
+    static func checkIdentity(_ reader: FieldReader, model: String?, bars: [BARSpec]?, passthrough: String?) {
+        let diagnostics = reader.diagnostics
+        if reader.node("model") != nil && reader.node("bars") != nil {
+            diagnostics.report(reader.field("bars"), reader.node("bars"), problem: "a catalog model has its own BARs",
+                               accepted: "either model or bars, not both")
+        } else if reader.node("model") == nil && reader.node("bars") == nil {
+            diagnostics.reportMissing(reader.field("model"), at: reader.location,
+                                      accepted: "a catalog model, or passthrough with explicit bars")
+        }
+        if reader.node("model") != nil && reader.node("rom") != nil {
+            diagnostics.report(reader.field("rom"), reader.node("rom"), problem: "a catalog model has its own ROM",
+                               accepted: "rom only with explicit bars")
+        }
+        if reader.node("passthrough") != nil && reader.node("model") != nil {
+            diagnostics.report(reader.field("passthrough"), reader.node("passthrough"),
+                               problem: "a passthrough device is described by its bars, not a model",
+                               accepted: "passthrough with bars and no model")
+        }
+    }
+
+    static func decodePassthrough(_ reader: FieldReader) -> String? {
+        let accepted = "a host PCI address \"SSSS:BB:DD.F\", e.g. \"0000:65:00.0\""
+        guard let text = reader.string("passthrough", accepted: accepted) else { return nil }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        let tail = parts.last?.split(separator: ".", omittingEmptySubsequences: false) ?? []
+        let valid = parts.count == 3 && parts[0].count == 4 && parts[1].count == 2 && tail.count == 2
+            && tail[0].count == 2 && tail[1].count == 1
+            && [parts[0], parts[1], tail[0]].allSatisfy { UInt16($0, radix: 16) != nil }
+            && (UInt8(tail[0], radix: 16) ?? 0xff) < 32 && (UInt8(tail[1]) ?? 8) < 8
+        guard valid else {
+            reader.diagnostics.report(reader.field("passthrough"), reader.node("passthrough"), problem: "is not a PCI address", accepted: accepted)
+            return nil
+        }
+        return text.lowercased()
+    }
+
+    static func decodeModelSize(_ reader: FieldReader, model: String?, physBits: Int) -> UInt64? {
+        let limit = UInt64(1) << (physBits - 2)
+        let accepted = "a power of two from 4K to \(Quantity.format(limit))"
+        guard reader.node("size") != nil else {
+            if let model, DeviceCatalog.sizedModels.contains(model) {
+                reader.reportMissing("size", accepted: "the shared-memory size of \(model): " + accepted)
+            }
+            return nil
+        }
+        guard let model, DeviceCatalog.sizedModels.contains(model) else {
+            reader.diagnostics.report(reader.field("size"), reader.node("size"),
+                                      problem: "only a sized model takes a size",
+                                      accepted: "size with model = " + DeviceCatalog.sizedModels.sorted().joined(separator: ", "))
+            return nil
+        }
+        guard let size = reader.quantity("size", accepted: accepted) else { return nil }
+        guard size.isPowerOfTwo, size >= 0x1000, size <= limit else {
+            reader.diagnostics.report(reader.field("size"), reader.node("size"), problem: "cannot be a BAR size", accepted: accepted)
+            return nil
+        }
+        return size
+    }
+
+    static func decodeROM(_ reader: FieldReader) -> UInt64? {
+        let accepted = "a power of two from 2K to 16M"
+        guard let size = reader.quantity("rom", accepted: accepted) else { return nil }
+        guard size.isPowerOfTwo, (0x800...0x100_0000).contains(size) else {
+            reader.diagnostics.report(reader.field("rom"), reader.node("rom"), problem: "cannot be an expansion ROM size", accepted: accepted)
+            return nil
+        }
+        return size
+    }
+
+    static func decodeBARs(_ items: [ConfigNode], reader device: FieldReader, physBits: Int) -> [BARSpec] {
+        var bars: [(BARSpec, FieldReader)] = []
+        for (index, item) in items.enumerated() {
+            let path = device.field("bars") + "[\(index)]"
+            guard case .table(let table) = item.value else {
+                device.diagnostics.report(path, item, problem: "must be a table such as { bar = 0, size = \"16M\", kind = \"mem32\" }")
+                continue
+            }
+            let reader = FieldReader(table, path: path, location: item.location, diagnostics: device.diagnostics, knownKeys: barKeys)
+            if let bar = decodeBAR(reader, physBits: physBits) { bars.append((bar, reader)) }
+        }
+        checkBAROverlaps(bars)
+        return bars.map(\.0).sorted { $0.index < $1.index }
+    }
+
+    static func decodeBAR(_ reader: FieldReader, physBits: Int) -> BARSpec? {
+        let index = reader.integer("bar", in: 0...5, accepted: "a BAR index 0 to 5 (the ROM is the device's rom key)")
+        if reader.node("bar") == nil { reader.reportMissing("bar", accepted: "a BAR index 0 to 5") }
+        let kindAccepted = "\"io\", \"mem32\" or \"mem64\""
+        var kind = reader.string("kind", accepted: kindAccepted).flatMap { BARKind(rawValue: $0) }
+        if let text = reader.string("kind", accepted: kindAccepted), kind == nil || kind == .rom {
+            reader.diagnostics.report(reader.field("kind"), reader.node("kind"), problem: "is not a BAR kind",
+                                      accepted: kindAccepted + (text == "rom" ? " (an expansion ROM is the device's rom key)" : ""))
+            kind = nil
+        }
+        if reader.node("kind") == nil { reader.reportMissing("kind", accepted: kindAccepted) }
+        let prefetchable = reader.bool("prefetchable") ?? false
+        if reader.node("size") == nil { reader.reportMissing("size", accepted: "a power of two such as \"16M\"") }
+        let size = reader.quantity("size", accepted: "a power of two")
+        guard let index, let kind, let size else { return nil }
+        return checkedBAR(BARSpec(index: index, kind: kind, size: size, prefetchable: prefetchable), reader: reader, physBits: physBits)
+    }
+
+    static func checkedBAR(_ bar: BARSpec, reader: FieldReader, physBits: Int) -> BARSpec? {
+        let (range, accepted): (ClosedRange<UInt64>, String) = switch bar.kind {
+        case .io: (4...256, "a power of two from 4 to 256 bytes (the PCI limit for I/O BARs)")
+        case .mem32: (16...(2 << 30), "a power of two from 16 bytes to 2G")
+        case .mem64, .rom: (16...(UInt64(1) << (physBits - 2)), "a power of two from 16 bytes to \(Quantity.format(UInt64(1) << (physBits - 2)))")
+        }
+        guard bar.size.isPowerOfTwo, range.contains(bar.size) else {
+            reader.diagnostics.report(reader.field("size"), reader.node("size"), problem: "cannot be a \(bar.kind.rawValue) BAR size", accepted: accepted)
+            return nil
+        }
+        if bar.kind == .io && bar.prefetchable {
+            reader.diagnostics.report(reader.field("prefetchable"), reader.node("prefetchable"), problem: "an I/O BAR cannot be prefetchable", accepted: "false for kind = \"io\"")
+            return nil
+        }
+        if bar.kind == .mem64 && bar.index == 5 {
+            reader.diagnostics.report(reader.field("bar"), reader.node("bar"), problem: "a 64-bit BAR takes two registers and bar 5 is the last",
+                                      accepted: "bar 0 to 4 for kind = \"mem64\"")
+            return nil
+        }
+        return bar
+    }
+
+    /// A 64-bit BAR uses its register and the next one; no two BARs may share a register.
+    static func checkBAROverlaps(_ bars: [(BARSpec, FieldReader)]) {
+        var owner: [Int: Int] = [:]
+        for (bar, reader) in bars {
+            let registers = bar.kind == .mem64 ? [bar.index, bar.index + 1] : [bar.index]
+            for register in registers {
+                if let other = owner[register] {
+                    reader.diagnostics.report(reader.field("bar"), reader.node("bar"),
+                                              problem: "register \(register) is already used by bar \(other)" + (bar.kind == .mem64 || other != register ? " (a 64-bit BAR takes two registers)" : ""),
+                                              accepted: "each BAR register used once")
+                } else {
+                    owner[register] = bar.index
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+/// Collects every error of one decoding pass.
+final class Diagnostics {
+    let file: String
+    private(set) var errors: [ConfigError] = []
+
+    init(file: String) { self.file = file }
+
+    func append(_ error: ConfigError) { errors.append(error) }
+
+    func report(_ field: String, _ node: ConfigNode?, problem: String, accepted: String? = nil) {
+        errors.append(ConfigError(file: file, location: node?.location, field: field,
+                                  value: node.map { render($0.value) }, problem: problem, accepted: accepted))
+    }
+
+    func reportMissing(_ field: String, at location: SourceLocation?, accepted: String) {
+        errors.append(ConfigError(file: file, location: location, field: field, value: nil,
+                                  problem: "is required", accepted: accepted))
+    }
+}
+
+/// How a value is shown back to the user: as they would have written it.
+func render(_ value: ConfigValue) -> String {
+    switch value {
+    case .string(let text): return "\"" + text + "\""
+    case .integer(let number): return String(number)
+    case .float(let number): return String(number)
+    case .bool(let flag): return String(flag)
+    case .array(let items): return items.count <= 4 ? "[" + items.map { render($0.value) }.joined(separator: ", ") + "]" : "[...]"
+    case .table: return "{...}"
+    }
+}
+
+/// Reads the keys of one table, each at most once, and reports the keys nobody asked for:
+/// a typo must not silently change a VM.
+struct FieldReader {
+    let table: ConfigTable
+    let path: String
+    let location: SourceLocation?
+    let diagnostics: Diagnostics
+    let knownKeys: [String]
+
+    init(_ table: ConfigTable, path: String, location: SourceLocation?, diagnostics: Diagnostics, knownKeys: [String]) {
+        self.table = table
+        self.path = path
+        self.location = location
+        self.diagnostics = diagnostics
+        self.knownKeys = knownKeys
+        reportUnknownKeys()
+    }
+
+    func field(_ key: String) -> String { path.isEmpty ? key : path + "." + key }
+    func node(_ key: String) -> ConfigNode? { table[key] }
+
+    private func reportUnknownKeys() {
+        for entry in table.entries where !knownKeys.contains(entry.key) {
+            var accepted = "the keys " + knownKeys.joined(separator: ", ")
+            if let guess = closest(entry.key, among: knownKeys) { accepted = "did you mean \"\(guess)\"? " + accepted }
+            diagnostics.append(ConfigError(
+                file: diagnostics.file, location: entry.keyLocation ?? entry.node.location, field: field(entry.key),
+                value: nil, problem: "unknown key", accepted: accepted))
+        }
+    }
+
+    func string(_ key: String, accepted: String) -> String? {
+        guard let node = node(key) else { return nil }
+        guard case .string(let text) = node.value else {
+            diagnostics.report(field(key), node, problem: "must be a string, not \(node.value.typeName)", accepted: accepted)
+            return nil
+        }
+        return text
+    }
+
+    func bool(_ key: String) -> Bool? {
+        guard let node = node(key) else { return nil }
+        guard case .bool(let flag) = node.value else {
+            diagnostics.report(field(key), node, problem: "must be a boolean, not \(node.value.typeName)", accepted: "true or false")
+            return nil
+        }
+        return flag
+    }
+
+    func integer(_ key: String, in range: ClosedRange<Int>, accepted: String) -> Int? {
+        guard let node = node(key) else { return nil }
+        guard case .integer(let number) = node.value else {
+            diagnostics.report(field(key), node, problem: "must be an integer, not \(node.value.typeName)", accepted: accepted)
+            return nil
+        }
+        guard let value = Int(exactly: number), range.contains(value) else {
+            diagnostics.report(field(key), node, problem: "is out of range", accepted: accepted)
+            return nil
+        }
+        return value
+    }
+
+    /// A size or address: an integer, or a string like "2G" or "0xB0000000".
+    func quantity(_ key: String, accepted: String) -> UInt64? {
+        guard let node = node(key) else { return nil }
+        switch node.value {
+        case .integer(let number) where number >= 0:
+            return UInt64(number)
+        case .string(let text):
+            if let value = Quantity.parse(text) { return value }
+            diagnostics.report(field(key), node, problem: "is not a size or address (write e.g. \"2G\", \"512K\", \"0xB0000000\")", accepted: accepted)
+        case .integer:
+            diagnostics.report(field(key), node, problem: "must not be negative", accepted: accepted)
+        default:
+            diagnostics.report(field(key), node, problem: "must be an integer or a string such as \"2G\", not \(node.value.typeName)", accepted: accepted)
+        }
+        return nil
+    }
+
+    func table(_ key: String) -> (ConfigTable, ConfigNode)? {
+        guard let node = node(key) else { return nil }
+        guard case .table(let inner) = node.value else {
+            diagnostics.report(field(key), node, problem: "must be a table, not \(node.value.typeName)")
+            return nil
+        }
+        return (inner, node)
+    }
+
+    func array(_ key: String) -> [ConfigNode]? {
+        guard let node = node(key) else { return nil }
+        guard case .array(let items) = node.value else {
+            diagnostics.report(field(key), node, problem: "must be an array, not \(node.value.typeName)")
+            return nil
+        }
+        return items
+    }
+
+    func reportMissing(_ key: String, accepted: String) {
+        diagnostics.reportMissing(field(key), at: location, accepted: accepted)
+    }
+}
+
+/// The known key nearest to a misspelt one, when it is near enough to be a likely typo.
+func closest(_ key: String, among candidates: [String]) -> String? {
+    let scored = candidates.map { ($0, editDistance(key.lowercased(), $0)) }
+    guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(1, key.count / 3) else { return nil }
+    return best.0
+}
+
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    var previous = Array(0...b.count)
+    for i in 1...max(a.count, 1) where !a.isEmpty {
+        var current = [i] + Array(repeating: 0, count: b.count)
+        for j in stride(from: 1, through: b.count, by: 1) {
+            let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+        }
+        previous = current
+    }
+    return a.isEmpty ? b.count : previous[b.count]
+}

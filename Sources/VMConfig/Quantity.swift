@@ -1,0 +1,58 @@
+/// Sizes and addresses as users write them: integers, or strings such as "2G", "512K",
+/// "0xB0000000". Suffixes are powers of 1024.
+public enum Quantity {
+    static let suffixes: [(String, UInt64)] = [
+        ("K", 1 << 10), ("M", 1 << 20), ("G", 1 << 30), ("T", 1 << 40),
+    ]
+
+    /// Parses a size or address string; nil when it is not one.
+    public static func parse(_ text: String) -> UInt64? {
+        var body = Substring(text.trimmingSpaces())
+        var scale: UInt64 = 1
+        for (suffix, factor) in suffixes {
+            for form in [suffix + "iB", suffix + "B", suffix, suffix.lowercased()] where body.hasSuffix(form) {
+                body = body.dropLast(form.count)
+                scale = factor
+                break
+            }
+            if scale != 1 { break }
+        }
+        guard let number = parseNumber(body) else { return nil }
+        let (product, overflow) = number.multipliedReportingOverflow(by: scale)
+        return overflow ? nil : product
+    }
+
+    private static func parseNumber(_ text: Substring) -> UInt64? {
+        let digits = text.filter { $0 != "_" }
+        guard !digits.isEmpty, !text.hasPrefix("_"), !text.hasSuffix("_") else { return nil }
+        if digits.hasPrefix("0x") || digits.hasPrefix("0X") {
+            let hex = digits.dropFirst(2)
+            return hex.isEmpty ? nil : UInt64(hex, radix: 16)
+        }
+        return UInt64(digits, radix: 10)
+    }
+
+    /// The shortest exact rendering: "2G", "512K", "0x1234" for what has no suffix.
+    public static func format(_ value: UInt64) -> String {
+        if value == 0 { return "0" }
+        for (suffix, factor) in suffixes.reversed() where value % factor == 0 {
+            return "\(value / factor)\(suffix)"
+        }
+        return String(value)
+    }
+
+    public static func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var scalars = Substring(self)
+        while scalars.first == " " { scalars = scalars.dropFirst() }
+        while scalars.last == " " { scalars = scalars.dropLast() }
+        return String(scalars)
+    }
+}
+
+extension UInt64 {
+    public var isPowerOfTwo: Bool { self != 0 && self & (self - 1) == 0 }
+}

@@ -115,3 +115,22 @@ public enum DeviceCatalog {
                            classCode: classCode, interruptPin: 1, bars: bars)
     }
 }
+
+/// ICH9 functions QEMU's q35 machine always creates on bus 0 besides the MCH (00.0) and LPC
+/// (1f.0), which have no BARs. Linux assigns any BAR firmware left empty, so these are planned too.
+public enum ChipsetFunctions {
+    public struct Function: Sendable, Hashable {
+        public var id: String
+        public var address: SlotAddress
+        public var model: DeviceModel
+    }
+
+    public static let all: [Function] = [
+        Function(id: "ich9-ahci", address: SlotAddress(device: 0x1f, function: 2), model: DeviceModel(
+            name: "ich9-ahci", vendorID: 0x8086, deviceID: 0x2922, classCode: 0x010601, interruptPin: 1,
+            bars: [BARSpec(index: 4, kind: .io, size: 0x20), BARSpec(index: 5, kind: .mem32, size: 0x1000)])),
+        Function(id: "ich9-smbus", address: SlotAddress(device: 0x1f, function: 3), model: DeviceModel(
+            name: "ich9-smbus", vendorID: 0x8086, deviceID: 0x2930, classCode: 0x0c0500, interruptPin: 1,
+            bars: [BARSpec(index: 4, kind: .io, size: 0x40)])),
+    ]
+}

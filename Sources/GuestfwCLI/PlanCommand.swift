@@ -1,0 +1,51 @@
+import ArgumentParser
+import Layout
+import VMConfig
+
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan", abstract: "Print the decided layout: memory map, ECAM, windows, every BAR.")
+
+    @Argument(help: "The VM description (TOML, or JSON with a .json name); the built-in default VM when omitted.")
+    var config: String?
+
+    @Flag(name: .long, help: "Print plan.json instead of the table.")
+    var json = false
+
+    @OptionGroup var policyOption: PolicyOption
+
+    func run() throws {
+        let machine = try ConfigInput.load(config, policy: policyOption.policy)
+        let plan = try ConfigInput.plan(machine, file: config)
+        print(json ? plan.json.rendered() : PlanReport.render(plan))
+    }
+}
+
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare", abstract: "hvmloader vs toolstack placement for one VM, side by side.")
+
+    @Argument(help: "The VM description (TOML, or JSON with a .json name); the built-in default VM when omitted.")
+    var config: String?
+
+    func run() throws {
+        let hvmloader = try ConfigInput.plan(ConfigInput.load(config, policy: .hvmloader), file: config)
+        let toolstack = try ConfigInput.plan(ConfigInput.load(config, policy: .toolstack), file: config)
+        print(ComparisonReport.render(PlanComparison(hvmloader, toolstack)))
+    }
+}
+
+struct BuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build", abstract: "Plan a VM and write its outputs (this step: --print-default).")
+
+    @Flag(name: .long, help: "Print the built-in default VM as TOML, a starting point for your own.")
+    var printDefault = false
+
+    func run() throws {
+        guard printDefault else {
+            throw CommandError.badInput("build writes tables and a firmware image, which later steps add; today only `guestfw build --print-default` is available (use `guestfw plan` for the layout)")
+        }
+        print(DefaultVM.toml, terminator: "")
+    }
+}

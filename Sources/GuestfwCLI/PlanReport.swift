@@ -1,0 +1,102 @@
+import Foundation
+import Layout
+import VMConfig
+
+/// The readable form of a plan: memory map, ECAM, host windows, then one row per BAR and bridge window.
+enum PlanReport {
+    static func render(_ plan: Plan) -> String {
+        var sections = [header(plan), memory(plan), e820(plan), functions(plan)]
+        if !plan.unassigned.isEmpty { sections.append(unassigned(plan)) }
+        if !plan.warnings.isEmpty { sections.append("Warnings\n" + plan.warnings.map { "  - " + $0 }.joined(separator: "\n")) }
+        return sections.joined(separator: "\n\n")
+    }
+
+    static func header(_ plan: Plan) -> String {
+        "\(plan.name): policy \(plan.policy.rawValue), vmm \(plan.vmm.rawValue), \(plan.vcpus) vCPU\(plan.vcpus == 1 ? "" : "s"), phys_bits \(plan.physBits)"
+    }
+
+    static func range(_ range: AddressRange?) -> String {
+        guard let range else { return "-" }
+        return "\(hex(range.start))-\(hex(range.end))"
+    }
+
+    static func memory(_ plan: Plan) -> String {
+        var table = TextTable(header: ["what", "range", "size"])
+        let map = plan.memory
+        table.rows.append(["low RAM", range(AddressRange(start: 0, size: map.lowRAMEnd)), Quantity.format(map.lowRAMEnd)])
+        if let high = map.highRAM { table.rows.append(["high RAM", range(high), Quantity.format(high.size)]) }
+        if map.relocatedRAM > 0 { table.rows.append(["RAM relocated above 4G", "", Quantity.format(map.relocatedRAM)]) }
+        table.rows.append(["32-bit hole", range(map.hole), Quantity.format(FixedRanges.fourGiB - map.hole.start) + " below 4G"])
+        if let ecam = plan.ecam {
+            table.rows.append(["ECAM", range(ecam.range), "\(ecam.busEnd - ecam.busStart + 1) buses \(String(format: "%02x-%02x", ecam.busStart, ecam.busEnd)), segment \(ecam.segment)"])
+        } else {
+            table.rows.append(["ECAM", "unassigned", "no room in the hole"])
+        }
+        table.rows.append(["host window io", range(plan.windows.io), hex(plan.windows.io.size)])
+        table.rows.append(["host window mmio32", range(plan.windows.mmio32), Quantity.format(plan.windows.mmio32.size)])
+        table.rows.append(["host window mmio64", range(plan.windows.mmio64), plan.windows.mmio64.map { Quantity.format($0.size) } ?? "none"])
+        table.rows.append(["ACPI tables", range(map.acpiTables), Quantity.format(map.acpiTables.size)])
+        table.rows.append(["firmware ROM", range(map.firmwareROM), Quantity.format(map.firmwareROM.size)])
+        return "Memory map\n" + table.rendered()
+    }
+
+    static func e820(_ plan: Plan) -> String {
+        var table = TextTable(header: ["start", "end", "type", "purpose"])
+        table.rows = plan.e820.map { [hex($0.range.start), hex($0.range.end), $0.type.rawValue, $0.purpose] }
+        return "E820\n" + table.rendered()
+    }
+
+    static func functions(_ plan: Plan) -> String {
+        var table = TextTable(header: ["bdf", "id", "kind", "resource", "range", "size", "irq"])
+        for function in plan.functions {
+            var first = true
+            func row(_ resource: String, _ span: String, _ size: String) {
+                let irq = first ? (function.interrupt.map { "INT\(pinLetter($0.pin))>PIRQ\(letter($0.pirq))>GSI \($0.gsi)" } ?? "-") : ""
+                table.rows.append(first ? [function.bdf.description, function.id, kindText(function), resource, span, size, irq]
+                                        : ["", "", "", resource, span, size, irq])
+                first = false
+            }
+            if let secondary = function.secondaryBus, let subordinate = function.subordinateBus {
+                row("buses", String(format: "%02x-%02x", secondary, subordinate), "")
+            }
+            for (name, window) in [("io window", function.windows?.io), ("mem window", function.windows?.mem), ("pref64 window", function.windows?.pref)] where function.windows != nil {
+                row(name, window.map { range($0) } ?? "none", window.map { Quantity.format($0.size) } ?? "")
+            }
+            for bar in function.bars {
+                let kind = bar.kind.rawValue + (bar.prefetchable ? " pref" : "")
+                row("BAR\(bar.index) \(kind)", bar.range.map { range($0) } ?? "UNASSIGNED", Quantity.format(bar.size))
+            }
+            if first { row("-", "", "") }
+        }
+        return "Functions\n" + table.rendered()
+    }
+
+    static func kindText(_ function: PlannedFunction) -> String {
+        let model = function.model.map { " (\($0))" } ?? ""
+        return function.kind.rawValue + (function.hotplug ? ", hotplug" : "") + model
+    }
+
+    static func unassigned(_ plan: Plan) -> String {
+        var table = TextTable(header: ["id", "resource", "size"])
+        table.rows = plan.unassigned.map { [$0.id, $0.bar.map { "BAR\($0) " } ?? "" + $0.kind, Quantity.format($0.size)] }
+        return "Unassigned (left as hvmloader would leave them; build refuses this plan)\n" + table.rendered()
+    }
+
+    static func pinLetter(_ pin: Int) -> String { String(UnicodeScalar(UInt8(64 + pin))) }
+    static func letter(_ pirq: Int) -> String { String(UnicodeScalar(UInt8(65 + pirq))) }
+}
+
+enum ComparisonReport {
+    static func render(_ comparison: PlanComparison) -> String {
+        var summary = TextTable(header: ["", "hvmloader", "toolstack", ""])
+        summary.rows = comparison.rows.map { [$0.field.rawValue, $0.left, $0.right, $0.differs ? "differs" : ""] }
+        var text = "\(comparison.left.name): hvmloader vs toolstack placement (vmm \(comparison.left.vmm.rawValue))\n\n" + summary.rendered()
+        guard !comparison.differences.isEmpty else { return text + "\n\nEvery BAR and window has the same address under both policies." }
+        var table = TextTable(header: ["bdf", "resource", "size", "hvmloader", "toolstack"])
+        table.rows = comparison.differences.map {
+            [$0.bdf, $0.resource, Quantity.format($0.size), $0.left.map(hex) ?? "unassigned", $0.right.map(hex) ?? "unassigned"]
+        }
+        text += "\n\nResources placed differently (\(comparison.differences.count))\n" + table.rendered()
+        return text
+    }
+}

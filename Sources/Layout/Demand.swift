@@ -1,0 +1,123 @@
+import VMConfig
+
+/// Who a resource belongs to, so that a placement can be written back to its function.
+enum ResourceOwner: Hashable {
+    case bar(id: String, index: Int)
+    case window(portID: String, WindowKind)
+    case ecam
+}
+
+enum WindowKind: String, Hashable {
+    case io = "io-window", mem = "mem-window", pref = "pref-window"
+}
+
+/// One thing to place in an address space: a BAR, a whole bridge window, or the ECAM.
+struct Request: Hashable {
+    var owner: ResourceOwner
+    var size: UInt64
+    var alignment: UInt64
+    /// Whether it may live above 4 GiB (64-bit BARs, prefetchable bridge windows).
+    var canGoHigh: Bool
+    var kindName: String
+}
+
+/// What one root port needs below it, sized bottom-up.
+struct PortDemand {
+    var portID: String
+    var io: Request?
+    var mem: Request?
+    var pref: Request?
+    /// The BARs each window holds, in placement order.
+    var ioChildren: [Request]
+    var memChildren: [Request]
+    var prefChildren: [Request]
+    /// True when the I/O window is only there because of the hot-plug default.
+    var ioIsDefaultOnly: Bool
+}
+
+enum Granule {
+    static let ioWindow: UInt64 = 0x1000
+    static let memWindow: UInt64 = Units.miB
+}
+
+extension Request {
+    /// A BAR as it must be placed: naturally aligned, memory BARs on a page of their own
+    /// (passthrough maps pages, not bytes).
+    init(bar: BARSpec, owner id: String) {
+        let size = bar.kind == .io ? bar.size : max(bar.size, Units.page)
+        self.init(owner: .bar(id: id, index: bar.index), size: size, alignment: size,
+                  canGoHigh: bar.kind == .mem64, kindName: bar.kind.rawValue)
+    }
+}
+
+/// Orders requests so that packing them in turn from an aligned start leaves no gaps: largest
+/// alignment first, then largest size, then a stable key so that output never depends on input order.
+func placementOrder(_ a: Request, _ b: Request) -> Bool {
+    if a.alignment != b.alignment { return a.alignment > b.alignment }
+    if a.size != b.size { return a.size > b.size }
+    return a.owner.sortKey < b.owner.sortKey
+}
+
+extension ResourceOwner {
+    var sortKey: String {
+        switch self {
+        case .ecam: "0"
+        case .window(let id, let kind): "1 \(id) \(kind.rawValue)"
+        case .bar(let id, let index): "2 \(id) \(index)"
+        }
+    }
+
+    var id: String {
+        switch self {
+        case .ecam: "ecam"
+        case .window(let id, _), .bar(let id, _): id
+        }
+    }
+}
+
+extension PortDemand {
+    init(_ port: Topology.Port) {
+        let reserve = port.port.effectiveReserve
+        let bars = port.children.flatMap { child in child.bars.map { (child.id, $0) } }
+        ioChildren = bars.filter { $0.1.kind == .io }.map { Request(bar: $0.1, owner: $0.0) }.sorted(by: placementOrder)
+        // Only 64-bit prefetchable BARs go in the prefetchable window, so it can always be 64-bit;
+        // a 32-bit prefetchable BAR lives in the memory window, which Linux accepts.
+        let inPref = { (bar: BARSpec) in bar.kind == .mem64 && bar.prefetchable }
+        prefChildren = bars.filter { inPref($0.1) }.map { Request(bar: $0.1, owner: $0.0) }.sorted(by: placementOrder)
+        memChildren = bars.filter { $0.1.kind != .io && !inPref($0.1) }
+            .map { var request = Request(bar: $0.1, owner: $0.0); request.canGoHigh = false; return request }
+            .sorted(by: placementOrder)
+        portID = port.port.id
+        io = PortDemand.window(.io, port: portID, children: ioChildren, minimum: reserve.io ?? 0, granule: Granule.ioWindow, canGoHigh: false)
+        mem = PortDemand.window(.mem, port: portID, children: memChildren, minimum: reserve.mem ?? 0, granule: Granule.memWindow, canGoHigh: false)
+        pref = PortDemand.window(.pref, port: portID, children: prefChildren, minimum: reserve.pref64 ?? 0, granule: Granule.memWindow, canGoHigh: true)
+        ioIsDefaultOnly = ioChildren.isEmpty && port.port.reserve.io == nil && port.port.hotplug
+    }
+
+    /// A window large enough for its children packed in placement order, rounded to the
+    /// window granularity, and no smaller than the reservation; nil when nothing needs it.
+    static func window(_ kind: WindowKind, port: String, children: [Request], minimum: UInt64,
+                       granule: UInt64, canGoHigh: Bool) -> Request? {
+        let packed = packedSize(children)
+        let size = max(alignUp(packed, granule), alignUp(minimum, granule))
+        guard size > 0 else { return nil }
+        let alignment = max(granule, children.map(\.alignment).max() ?? 0)
+        return Request(owner: .window(portID: port, kind), size: size, alignment: alignment,
+                       canGoHigh: canGoHigh, kindName: kind.rawValue)
+    }
+}
+
+/// The span of requests laid one after another, each aligned, in the given order.
+func packedSize(_ requests: [Request]) -> UInt64 {
+    requests.reduce(0) { offset, request in alignUp(offset, request.alignment) + request.size }
+}
+
+extension RootPort {
+    /// The reservation in force: explicit values, else the hot-plug defaults for a hot-pluggable
+    /// port (what Linux would otherwise add itself, reassigning), else nothing.
+    var effectiveReserve: Reservation {
+        let fallback = hotplug ? Reservation.hotplugDefault : Reservation(buses: 1, io: 0, mem: 0, pref64: 0)
+        return Reservation(buses: reserve.buses ?? fallback.buses, io: reserve.io ?? fallback.io,
+                           mem: reserve.mem ?? fallback.mem, pref64: reserve.pref64 ?? fallback.pref64)
+    }
+}

@@ -1,0 +1,78 @@
+import VMConfig
+
+/// Placement as boot firmware decides it, following Xen's hvmloader: the ECAM and the BARs share
+/// the low hole, allocated upward from its start, largest first; a 64-bit resource goes above
+/// 4 GiB when it is larger than 1 GiB or when what is left no longer fits below. On xen the hole
+/// first grows by doubling from 0xF0000000 until everything fits, into RAM only when allowed.
+/// Whatever does not fit stays unassigned, as hvmloader leaves it.
+enum HvmloaderPolicy {
+    static let alwaysHighAbove: UInt64 = Units.giB
+
+    static func place(_ config: MachineConfig, requests: [Request]) -> MemoryAssignment {
+        let ecamSize = config.ecam.size
+        let total = requests.reduce(ecamSize) { $0 + $1.size }
+        let (holeStart, lowRAMEnd, relocated) = hole(config, total: total)
+        let hole = AddressRange(start: holeStart, limit: MemoryPlacement.holeLimit(config.vmm))
+
+        var warnings: [String] = []
+        if config.ecam.base != nil {
+            warnings.append("ecam.base is ignored by the hvmloader policy: firmware places the ECAM at boot")
+        }
+        // The ECAM goes first, on the first 256 MiB boundary of the hole.
+        let ecamBase = alignUp(hole.start, FixedRanges.ecamAlignment)
+        let ecam = ecamBase + ecamSize <= hole.limit ? AddressRange(start: ecamBase, size: ecamSize) : nil
+        let mmio32 = MemoryPlacement.mmio32(hole: hole, ecam: ecam)
+        let highRAMLimit = FixedRanges.fourGiB + (config.memory - lowRAMEnd)
+        let mmio64 = MemoryPlacement.window64(config: config, aboveRAM: highRAMLimit, ecam: nil,
+                                              highDemand: requests.filter(\.canGoHigh))
+        var assignment = MemoryAssignment(lowRAMEnd: lowRAMEnd, relocatedRAM: relocated, hole: hole, ecam: ecam,
+                                          mmio32: mmio32, mmio64: mmio64, warnings: warnings)
+        if ecam == nil {
+            assignment.unassigned.append(Request(owner: .ecam, size: ecamSize, alignment: FixedRanges.ecamAlignment,
+                                                 canGoHigh: false, kindName: "ecam"))
+        }
+        allocate(requests, into: &assignment, remaining: total - (ecam == nil ? 0 : ecamSize))
+        return assignment
+    }
+
+    /// hvmloader's hole: QEMU's is fixed by its RAM split; Xen's starts at 0xF0000000 (or where
+    /// mmio_hole puts it) and doubles while the total does not fit and the next start is clear of
+    /// RAM, unless RAM may be relocated. Doubling stops at 0x80000000, as hvmloader's shift does.
+    static func hole(_ config: MachineConfig, total: UInt64) -> (start: UInt64, lowRAMEnd: UInt64, relocated: UInt64) {
+        let fixedStart = config.mmio.hole.map { FixedRanges.fourGiB - $0 }
+        if config.vmm == .qemu {
+            let low = MemoryPlacement.qemuLowRAM(memory: config.memory, maxRAMBelow4G: fixedStart)
+            return (low, low, 0)
+        }
+        let limit = MemoryPlacement.holeLimit(.xen)
+        var start = fixedStart ?? 0xF000_0000
+        let lowRAMEnd = min(config.memory, start)
+        if fixedStart == nil {
+            while total > limit - start {
+                let next = (start << 1) & 0xFFFF_FFFF
+                guard next != 0, config.mmio.relocateRAM || next >= lowRAMEnd else { break }
+                start = next
+            }
+        }
+        let relocated = lowRAMEnd > start ? lowRAMEnd - start : 0
+        return (start, lowRAMEnd - relocated, relocated)
+    }
+
+    static func allocate(_ requests: [Request], into assignment: inout MemoryAssignment, remaining total: UInt64) {
+        var low = RangeAllocator([assignment.mmio32], discipline: .bump)
+        var high = RangeAllocator(assignment.mmio64.map { [$0] } ?? [], discipline: .bump)
+        var remaining = total
+        for request in requests.sorted(by: placementOrder) {
+            let goesHigh = request.canGoHigh && (request.size > alwaysHighAbove || remaining > low.available)
+            let address = goesHigh
+                ? high.allocate(size: request.size, alignment: request.alignment)
+                : low.allocate(size: request.size, alignment: request.alignment)
+            remaining -= request.size
+            if let address {
+                assignment.addresses[request.owner] = address
+            } else {
+                assignment.unassigned.append(request)
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import VMConfig
+
+/// PCI I/O space: [0x1000, 0x10000), below which the chipset and legacy ISA devices live.
+/// Allocation starts at 0xC000 when everything fits above it, as hvmloader and SeaBIOS do, and
+/// at 0x1000 otherwise.
+enum IOPlacement {
+    static let space = AddressRange(start: 0x1000, limit: 0x10000)
+    static let preferredStart: UInt64 = 0xC000
+
+    struct Outcome {
+        var addresses: [ResourceOwner: UInt64] = [:]
+        var unassigned: [Request] = []
+        var droppedDefaultWindows: [String] = []
+        var warnings: [String] = []
+    }
+
+    /// An explicit reservation that does not fit is an error under either policy: the user asked
+    /// for it. `defaultOnly` are the hot-pluggable ports whose I/O window is only the default
+    /// reservation: they are the first to go when I/O space runs out.
+    static func place(_ requests: [Request], defaultOnly: Set<String>, explicitReservations: Set<String>,
+                      strict: Bool) throws(LayoutError) -> Outcome {
+        var outcome = Outcome()
+        var wanted = requests
+        if packedSize(requests.sorted(by: placementOrder)) > space.size {
+            wanted = requests.filter { !defaultOnly.contains($0.owner.id) || !isWindow($0) }
+            outcome.droppedDefaultWindows = requests.filter { defaultOnly.contains($0.owner.id) && isWindow($0) }.map(\.owner.id).sorted()
+            if !outcome.droppedDefaultWindows.isEmpty {
+                outcome.warnings.append("PCI I/O space (60K) cannot hold every default 4K I/O window: hot-pluggable ports \(outcome.droppedDefaultWindows.joined(separator: ", ")) get none (an I/O device hot-plugged there will not work)")
+            }
+        }
+        let ordered = wanted.sorted(by: placementOrder)
+        let start = packedSize(ordered) <= space.limit - preferredStart ? preferredStart : space.start
+        var allocator = RangeAllocator([AddressRange(start: start, limit: space.limit)], discipline: .bump)
+        for request in ordered {
+            if let address = allocator.allocate(size: request.size, alignment: request.alignment) {
+                outcome.addresses[request.owner] = address
+            } else {
+                outcome.unassigned.append(request)
+            }
+        }
+        let explicitMissing = outcome.unassigned.contains { isWindow($0) && explicitReservations.contains($0.owner.id) }
+        if (strict || explicitMissing) && !outcome.unassigned.isEmpty {
+            throw .ioSpaceExhausted(needed: wanted.reduce(0) { $0 + $1.size }, available: space.size,
+                                    misfits: outcome.unassigned.map(LayoutError.Misfit.init))
+        }
+        return outcome
+    }
+
+    static func isWindow(_ request: Request) -> Bool {
+        if case .window = request.owner { return true }
+        return false
+    }
+}

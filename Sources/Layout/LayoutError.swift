@@ -1,0 +1,54 @@
+import VMConfig
+
+/// Why no layout exists, with the numbers that prove it.
+public enum LayoutError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Resources that must live below 4 GiB do not fit in the largest 32-bit window the policy can have.
+    case lowWindowTooSmall(needed: UInt64, available: UInt64, window: AddressRange?, misfits: [Misfit])
+    /// 64-bit resources do not fit in the 64-bit window (given size, or what phys_bits leaves).
+    case window64TooSmall(needed: UInt64, available: UInt64, misfits: [Misfit])
+    /// The I/O windows and I/O BARs do not fit in the 60 KiB of PCI I/O space.
+    case ioSpaceExhausted(needed: UInt64, available: UInt64, misfits: [Misfit])
+    /// A value of the description contradicts the memory map (exit code 2, not 1).
+    case conflictingInput(field: String, value: String, problem: String, accepted: String)
+
+    public struct Misfit: Sendable, Equatable, CustomStringConvertible {
+        public var id: String
+        public var what: String
+        public var size: UInt64
+        public var description: String { "\(id) \(what) (\(Quantity.format(size)))" }
+    }
+
+    public var isInputError: Bool {
+        if case .conflictingInput = self { return true }
+        return false
+    }
+
+    public var description: String {
+        switch self {
+        case .lowWindowTooSmall(let needed, let available, let window, let misfits):
+            let windowText = window.map { " \($0)" } ?? ""
+            return "the 32-bit window\(windowText) holds \(Quantity.format(available)) but the resources that must live below 4G need at least \(Quantity.format(needed)) (short by \(Quantity.format(needed &- available))); does not fit: \(list(misfits))"
+        case .window64TooSmall(let needed, let available, let misfits):
+            return "the 64-bit window holds \(Quantity.format(available)) but needs \(Quantity.format(needed)) (short by \(Quantity.format(needed &- available))); does not fit: \(list(misfits))"
+        case .ioSpaceExhausted(let needed, let available, let misfits):
+            return "PCI I/O space holds \(hex(available)) bytes but needs \(hex(needed)) (short by \(hex(needed &- available))); does not fit: \(list(misfits))"
+        case .conflictingInput(let field, let value, let problem, let accepted):
+            return "\(field) = \(value): \(problem); accepted: \(accepted)"
+        }
+    }
+
+    private func list(_ misfits: [Misfit]) -> String {
+        misfits.prefix(8).map(\.description).joined(separator: ", ") + (misfits.count > 8 ? " and \(misfits.count - 8) more" : "")
+    }
+}
+
+extension LayoutError.Misfit {
+    init(_ request: Request) {
+        let what: String = switch request.owner {
+        case .bar(_, let index): "BAR \(index) \(request.kindName)"
+        case .window(_, let kind): kind.rawValue
+        case .ecam: "ECAM"
+        }
+        self.init(id: request.owner.id, what: what, size: request.size)
+    }
+}

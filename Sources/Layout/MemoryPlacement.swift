@@ -1,0 +1,78 @@
+import VMConfig
+
+/// The decisions every policy shares: QEMU's RAM split, the top of the 32-bit hole, the 64-bit
+/// window, and which part of the hole is the 32-bit PCI window.
+enum MemoryPlacement {
+    /// QEMU q35's split (pc_q35_init): all RAM low when it is below 0xB0000000, otherwise 2 GiB
+    /// low, and never more than max-ram-below-4g.
+    static func qemuLowRAM(memory: UInt64, maxRAMBelow4G: UInt64?) -> UInt64 {
+        var lowLimit: UInt64 = memory >= 0xB000_0000 ? 0x8000_0000 : 0xB000_0000
+        if let maxRAMBelow4G, lowLimit > maxRAMBelow4G { lowLimit = maxRAMBelow4G }
+        return min(memory, lowLimit)
+    }
+
+    /// Where PCI's part of the hole ends: QEMU decodes up to the IOAPIC; Xen keeps
+    /// 0xFC000000 and up for itself.
+    static func holeLimit(_ vmm: VMMKind) -> UInt64 {
+        vmm == .qemu ? FixedRanges.chipsetStart : FixedRanges.xenReservedStart
+    }
+
+    /// The lowest hole start Xen accepts (xl.cfg's mmio_hole is at most 3840 MiB).
+    static let xenLowestHoleStart: UInt64 = FixedRanges.fourGiB - ConfigDecoder.holeRange.upperBound
+
+    /// The 32-bit PCI window: the hole less the ECAM, taking the larger side when the ECAM sits
+    /// inside, so the host bridge describes one contiguous window that excludes it.
+    static func mmio32(hole: AddressRange, ecam: AddressRange?) -> AddressRange {
+        guard let ecam, hole.overlaps(ecam) else { return hole }
+        let below = ecam.start > hole.start ? AddressRange(start: hole.start, limit: ecam.start) : nil
+        let above = ecam.limit < hole.limit ? AddressRange(start: ecam.limit, limit: hole.limit) : nil
+        switch (below, above) {
+        case let (below?, above?): return below.size > above.size ? below : above
+        case let (below?, nil): return below
+        case let (nil, above?): return above
+        case (nil, nil): return hole // unreachable: the ECAM never fills the whole hole
+        }
+    }
+
+    static let defaultWindow64: UInt64 = 32 * Units.giB
+
+    /// The 64-bit window starts on the first GiB boundary above high RAM (and a high ECAM). Its
+    /// size is `mmio.window64` exactly when given; otherwise 32 GiB, or more when the 64-bit
+    /// resources need more, never past 2^phys_bits.
+    static func window64(config: MachineConfig, aboveRAM highRAMLimit: UInt64, ecam: AddressRange?,
+                         highDemand: [Request]) -> AddressRange? {
+        var floor = max(FixedRanges.fourGiB, highRAMLimit)
+        if let ecam, ecam.start >= FixedRanges.fourGiB { floor = max(floor, ecam.limit) }
+        let start = alignUp(floor, Units.giB)
+        let addressLimit = UInt64(1) << config.physBits
+        guard start < addressLimit else { return nil }
+        let size: UInt64
+        if let given = config.mmio.window64 {
+            size = given
+        } else {
+            let span = alignedSpan(highDemand, from: start)
+            size = min(max(defaultWindow64, alignUp(span, Units.giB)), alignDown(addressLimit - start, Units.giB))
+        }
+        guard size > 0 else { return nil }
+        return AddressRange(start: start, size: size)
+    }
+
+    /// Bytes from `start` to the end of the requests packed in placement order.
+    static func alignedSpan(_ requests: [Request], from start: UInt64) -> UInt64 {
+        requests.sorted(by: placementOrder).reduce(start) { alignUp($0, $1.alignment) + $1.size } - start
+    }
+}
+
+/// The outcome of a placement policy for memory: the hole, the ECAM, the windows and an address
+/// for every request it could place.
+struct MemoryAssignment {
+    var lowRAMEnd: UInt64
+    var relocatedRAM: UInt64
+    var hole: AddressRange
+    var ecam: AddressRange?
+    var mmio32: AddressRange
+    var mmio64: AddressRange?
+    var addresses: [ResourceOwner: UInt64] = [:]
+    var unassigned: [Request] = []
+    var warnings: [String] = []
+}

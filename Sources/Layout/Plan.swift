@@ -1,0 +1,164 @@
+import VMConfig
+
+/// The whole decided layout of one VM under one policy. Everything the tables, the firmware
+/// image and the reports need is here; none of them decides an address of its own.
+public struct Plan: Sendable, Hashable {
+    public var name: String
+    public var policy: PlacementPolicy
+    public var vmm: VMMKind
+    public var vcpus: Int
+    public var physBits: Int
+    public var memory: MemoryMap
+    /// nil only when the hvmloader policy found no room for it (then it is in `unassigned`).
+    public var ecam: ECAMWindow?
+    public var windows: HostWindows
+    public var chipset: ChipsetSettings
+    public var e820: [E820Entry]
+    /// Every PCI function, sorted by bus, device, function.
+    public var functions: [PlannedFunction]
+    /// What the policy could not place, as hvmloader would leave it.
+    public var unassigned: [UnassignedResource]
+    public var warnings: [String]
+
+    public var isComplete: Bool { unassigned.isEmpty }
+}
+
+public struct MemoryMap: Sendable, Hashable {
+    /// RAM below 4 GiB ends here (RAM is [0, lowRAMEnd) less the legacy area).
+    public var lowRAMEnd: UInt64
+    /// RAM at and above 4 GiB, nil when there is none.
+    public var highRAM: AddressRange?
+    /// RAM the hvmloader policy moved above 4 GiB to grow the hole (xen only).
+    public var relocatedRAM: UInt64
+    /// The 32-bit MMIO hole: [holeStart, holeLimit).
+    public var hole: AddressRange
+    /// QEMU's max-ram-below-4g / Xen's mmio_hole_size as the toolstack must set it.
+    public var maxRAMBelow4G: UInt64
+    /// The RAM at the top of low memory where the ACPI tables live.
+    public var acpiTables: AddressRange
+    /// Where the firmware image is mapped, ending at 4 GiB.
+    public var firmwareROM: AddressRange
+    /// The legacy BIOS area 0xE0000-0xFFFFF where the RSDP must lie.
+    public var biosArea: AddressRange
+}
+
+public struct ECAMWindow: Sendable, Hashable {
+    public var base: UInt64
+    public var size: UInt64
+    public var segment: Int
+    public var busStart: Int
+    public var busEnd: Int
+    public var range: AddressRange { AddressRange(start: base, size: size) }
+}
+
+/// The host bridge's windows, as its `_CRS` will describe them.
+public struct HostWindows: Sendable, Hashable {
+    public var io: AddressRange
+    public var mmio32: AddressRange
+    public var mmio64: AddressRange?
+}
+
+/// ICH9 settings the firmware programs and the FADT describes.
+public struct ChipsetSettings: Sendable, Hashable {
+    public var pmBase: UInt16
+    public var sciIRQ: Int
+    /// PIRQA..H → the GSI each feeds in APIC mode.
+    public var pirqGSIs: [Int]
+}
+
+public enum E820Type: String, Sendable, Hashable {
+    case ram, reserved, acpi, nvs
+}
+
+public struct E820Entry: Sendable, Hashable {
+    public var range: AddressRange
+    public var type: E820Type
+    /// Why the entry is there, for reports (not part of the E820 format).
+    public var purpose: String
+}
+
+public struct BDF: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var bus: Int
+    public var device: Int
+    public var function: Int
+
+    public init(bus: Int, device: Int, function: Int) {
+        self.bus = bus
+        self.device = device
+        self.function = function
+    }
+
+    public var description: String {
+        String(format2(bus)) + ":" + format2(device) + "." + String(function)
+    }
+
+    public static func < (a: BDF, b: BDF) -> Bool { (a.bus, a.device, a.function) < (b.bus, b.device, b.function) }
+}
+
+func format2(_ value: Int) -> String {
+    let digits = String(value, radix: 16)
+    return digits.count < 2 ? "0" + digits : digits
+}
+
+public enum FunctionKind: String, Sendable, Hashable {
+    case rootPort = "root-port"
+    case endpoint
+    /// ICH9 functions QEMU's q35 always has (AHCI, SMBus): planned so Linux reassigns nothing.
+    case chipset
+}
+
+public struct PlannedBAR: Sendable, Hashable {
+    public var index: Int
+    public var kind: BARKind
+    public var prefetchable: Bool
+    public var size: UInt64
+    /// nil when the policy could not place it.
+    public var address: UInt64?
+
+    public var range: AddressRange? { address.map { AddressRange(start: $0, size: size) } }
+}
+
+public struct BridgeWindows: Sendable, Hashable {
+    public var io: AddressRange?
+    public var mem: AddressRange?
+    /// Always 64-bit capable: only 64-bit prefetchable BARs go here.
+    public var pref: AddressRange?
+}
+
+public struct INTxRoute: Sendable, Hashable {
+    /// The function's own pin, 1 = INTA.
+    public var pin: Int
+    /// The bus 0 slot and pin (0 = A) the interrupt arrives as, after the root port swizzle.
+    public var rootSlot: Int
+    public var rootPin: Int
+    /// 0 = PIRQA ... 7 = PIRQH.
+    public var pirq: Int
+    public var gsi: Int
+}
+
+public struct PlannedFunction: Sendable, Hashable {
+    public var bdf: BDF
+    public var id: String
+    public var kind: FunctionKind
+    public var model: String?
+    public var vendorID: UInt16?
+    public var deviceID: UInt16?
+    public var classCode: UInt32?
+    public var secondaryBus: Int?
+    public var subordinateBus: Int?
+    public var windows: BridgeWindows?
+    public var hotplug: Bool
+    /// Physical slot / chassis number of a root port (`_SUN`, QEMU's chassis and slot).
+    public var slotNumber: Int?
+    public var bars: [PlannedBAR]
+    public var interrupt: INTxRoute?
+}
+
+public struct UnassignedResource: Sendable, Hashable {
+    public var id: String
+    /// The BAR index, or nil for a bridge window or the ECAM.
+    public var bar: Int?
+    /// "io", "mem32", "mem64", "rom", or for windows "io-window", "mem-window", "pref-window", and "ecam".
+    public var kind: String
+    public var size: UInt64
+}

@@ -1,0 +1,110 @@
+import VMConfig
+
+/// Placement fixed before boot by the toolstack: the ECAM at `ecam.base`, or on the first
+/// 256 MiB boundary of the hole; on xen the hole is sized to exactly what the ECAM and the
+/// 32-bit resources need (so RAM is never relocated), and every resource that may live above
+/// 4 GiB goes there. A layout that does not fit is an error, not a partial plan.
+enum ToolstackPolicy {
+    static func place(_ config: MachineConfig, requests: [Request]) throws(LayoutError) -> MemoryAssignment {
+        let low = requests.filter { !$0.canGoHigh }
+        let high = requests.filter(\.canGoHigh)
+        var assignment = try placeLow(config, low: low)
+        let highRAMLimit = FixedRanges.fourGiB + (config.memory - assignment.lowRAMEnd)
+        assignment.mmio64 = MemoryPlacement.window64(config: config, aboveRAM: highRAMLimit, ecam: assignment.ecam,
+                                                     highDemand: high)
+        try placeHigh(high, into: &assignment)
+        return assignment
+    }
+
+    static func placeLow(_ config: MachineConfig, low: [Request]) throws(LayoutError) -> MemoryAssignment {
+        let holeLimit = MemoryPlacement.holeLimit(config.vmm)
+        let neededLowerBound = low.reduce(0) { $0 + $1.size }
+        var lastFailure: LayoutError?
+        for holeStart in try candidateHoleStarts(config) {
+            let lowRAMEnd = config.vmm == .qemu
+                ? holeStart : min(config.memory, holeStart)
+            let hole = AddressRange(start: holeStart, limit: holeLimit)
+            guard let ecam = try ecamWindow(config, hole: hole, lowRAMEnd: lowRAMEnd) else {
+                let usable = hole.limit - min(hole.limit, alignUp(hole.start, FixedRanges.ecamAlignment))
+                lastFailure = .lowWindowTooSmall(needed: config.ecam.size + neededLowerBound, available: usable, window: hole,
+                                                 misfits: [LayoutError.Misfit(id: "ecam", what: "ECAM", size: config.ecam.size)])
+                continue
+            }
+            let mmio32 = MemoryPlacement.mmio32(hole: hole, ecam: ecam)
+            var assignment = MemoryAssignment(lowRAMEnd: lowRAMEnd, relocatedRAM: 0, hole: hole, ecam: ecam,
+                                              mmio32: mmio32, mmio64: nil)
+            var allocator = RangeAllocator([mmio32], discipline: .firstFit)
+            var misfits: [LayoutError.Misfit] = []
+            for request in low.sorted(by: placementOrder) {
+                if let address = allocator.allocate(size: request.size, alignment: request.alignment) {
+                    assignment.addresses[request.owner] = address
+                } else {
+                    misfits.append(LayoutError.Misfit(request))
+                }
+            }
+            if misfits.isEmpty { return assignment }
+            lastFailure = .lowWindowTooSmall(needed: neededLowerBound, available: mmio32.size, window: mmio32, misfits: misfits)
+        }
+        throw lastFailure ?? .lowWindowTooSmall(needed: neededLowerBound, available: 0, window: nil, misfits: low.map(LayoutError.Misfit.init))
+    }
+
+    /// QEMU's hole is where its RAM split puts it, and so is Xen's when mmio_hole is given. Otherwise
+    /// the toolstack tries holes from the smallest up, each starting on a 256 MiB boundary so the
+    /// ECAM can sit first in it, down to the largest hole Xen accepts.
+    static func candidateHoleStarts(_ config: MachineConfig) throws(LayoutError) -> [UInt64] {
+        let fixedStart = config.mmio.hole.map { FixedRanges.fourGiB - $0 }
+        if config.vmm == .qemu {
+            return [MemoryPlacement.qemuLowRAM(memory: config.memory, maxRAMBelow4G: fixedStart)]
+        }
+        if let fixedStart { return [fixedStart] }
+        var highest = MemoryPlacement.holeLimit(.xen) - FixedRanges.ecamAlignment / 4
+        if let base = config.ecam.base, base < FixedRanges.fourGiB { highest = min(highest, base) }
+        highest = alignDown(highest, FixedRanges.ecamAlignment)
+        return Array(stride(from: highest, through: MemoryPlacement.xenLowestHoleStart, by: -Int(FixedRanges.ecamAlignment)))
+    }
+
+    /// The ECAM window, checked against RAM: a toolstack cannot put it where the guest has memory.
+    /// nil when the automatic place runs past the hole (a larger hole may still work).
+    static func ecamWindow(_ config: MachineConfig, hole: AddressRange, lowRAMEnd: UInt64) throws(LayoutError) -> AddressRange? {
+        let size = config.ecam.size
+        let base = config.ecam.base ?? alignUp(hole.start, FixedRanges.ecamAlignment)
+        let window = AddressRange(start: base, size: size)
+        let highRAM = config.memory > lowRAMEnd
+            ? AddressRange(start: FixedRanges.fourGiB, size: config.memory - lowRAMEnd) : nil
+        let accepted = "a 256M-aligned base in the 32-bit hole \(hole) or above high RAM"
+        if base < lowRAMEnd || highRAM.map(window.overlaps) == true {
+            throw .conflictingInput(field: "ecam.base", value: hex(base),
+                                    problem: "the ECAM \(window) overlaps RAM (low RAM ends at \(hex(lowRAMEnd))\(highRAM.map { ", high RAM is \($0)" } ?? ""))",
+                                    accepted: accepted)
+        }
+        if base < FixedRanges.fourGiB && window.limit > hole.limit {
+            if config.ecam.base != nil {
+                throw .conflictingInput(field: "ecam.base", value: hex(base),
+                                        problem: "the ECAM \(window) runs past the end of the PCI hole at \(hex(hole.limit))",
+                                        accepted: accepted)
+            }
+            return nil
+        }
+        return window
+    }
+
+    static func placeHigh(_ high: [Request], into assignment: inout MemoryAssignment) throws(LayoutError) {
+        guard !high.isEmpty else { return }
+        let needed = high.reduce(0) { $0 + $1.size }
+        guard let window = assignment.mmio64 else {
+            throw .window64TooSmall(needed: needed, available: 0, misfits: high.map(LayoutError.Misfit.init))
+        }
+        var allocator = RangeAllocator([window], discipline: .firstFit)
+        var misfits: [LayoutError.Misfit] = []
+        for request in high.sorted(by: placementOrder) {
+            if let address = allocator.allocate(size: request.size, alignment: request.alignment) {
+                assignment.addresses[request.owner] = address
+            } else {
+                misfits.append(LayoutError.Misfit(request))
+            }
+        }
+        if !misfits.isEmpty {
+            throw .window64TooSmall(needed: needed, available: window.size, misfits: misfits)
+        }
+    }
+}

@@ -1,0 +1,382 @@
+/// Reads an RFC 8259 JSON document whose top level is an object into a `ConfigTable` in which
+/// every value and key knows its line.
+///
+/// Two choices keep a description unambiguous: `null` is refused (a key is either given or
+/// omitted), and an integer literal that does not fit in 64 bits is an error rather than a
+/// silently rounded float.
+public enum JSONReader {
+    public static func read(_ text: String) throws(ConfigSyntaxError) -> ConfigTable {
+        var parser = JSONParser(text)
+        return try parser.parseDocument()
+    }
+}
+
+struct JSONParser {
+    /// Arrays and objects deeper than this are refused, so that a hostile file cannot exhaust
+    /// the stack of the recursive descent.
+    static let maximumNesting = 128
+
+    private var cursor: SourceCursor
+    private var nesting = 0
+
+    init(_ text: String) {
+        cursor = SourceCursor(text)
+    }
+
+    mutating func parseDocument() throws(ConfigSyntaxError) -> ConfigTable {
+        cursor.skipByteOrderMark()
+        skipWhitespace()
+        guard cursor.current == Byte.leftBrace else {
+            if cursor.isAtEnd { throw error("the document is empty; expected a JSON object '{ ... }'") }
+            throw error("the top level must be a JSON object '{ ... }', found \(cursor.describeCurrent())")
+        }
+        let table = try parseObject(openedAt: cursor.location())
+        skipWhitespace()
+        guard cursor.isAtEnd else {
+            throw error("unexpected \(cursor.describeCurrent()) after the end of the top-level object")
+        }
+        return table
+    }
+
+    // MARK: Helpers
+
+    private mutating func error(_ message: String) -> ConfigSyntaxError {
+        ConfigSyntaxError(message, at: cursor.location())
+    }
+
+    /// JSON whitespace: space, tab, line feed and carriage return (and nothing else).
+    private mutating func skipWhitespace() {
+        while let byte = cursor.current,
+            byte == Byte.space || byte == Byte.lineFeed || byte == Byte.tab || byte == Byte.carriageReturn
+        {
+            cursor.advance()
+        }
+    }
+
+    private mutating func enterNesting(at location: SourceLocation) throws(ConfigSyntaxError) {
+        nesting += 1
+        if nesting > Self.maximumNesting {
+            throw ConfigSyntaxError(
+                "arrays and objects are nested more than \(Self.maximumNesting) levels deep", at: location)
+        }
+    }
+
+    // MARK: Containers
+
+    /// `{ "key": value, ... }`, at its `{`.
+    private mutating func parseObject(openedAt location: SourceLocation) throws(ConfigSyntaxError) -> ConfigTable {
+        try enterNesting(at: location)
+        defer { nesting -= 1 }
+        cursor.advance()
+        var entries: [ConfigTable.Entry] = []
+        var keyLines: [String: Int] = [:]
+        skipWhitespace()
+        if cursor.current == Byte.rightBrace {
+            cursor.advance()
+            return ConfigTable(entries)
+        }
+        while true {
+            skipWhitespace()
+            let keyLocation = cursor.location()
+            guard cursor.current == Byte.quote else {
+                if cursor.isAtEnd { throw unterminated("object", openedAt: location) }
+                throw error("expected a key in double quotes, found \(cursor.describeCurrent())")
+            }
+            let key = try parseString()
+            if let firstLine = keyLines[key] {
+                throw ConfigSyntaxError(
+                    "duplicate key '\(key)' on line \(keyLocation.line): already defined on line \(firstLine)",
+                    at: keyLocation)
+            }
+            keyLines[key] = keyLocation.line
+            skipWhitespace()
+            guard cursor.current == Byte.colon else {
+                throw error("expected ':' after the key '\(key)', found \(cursor.describeCurrent())")
+            }
+            cursor.advance()
+            skipWhitespace()
+            let node = try parseValue()
+            entries.append(ConfigTable.Entry(key: key, node: node, keyLocation: keyLocation))
+            skipWhitespace()
+            switch cursor.current {
+            case Byte.comma?:
+                try skipComma(closing: Byte.rightBrace, in: "an object")
+            case Byte.rightBrace?:
+                cursor.advance()
+                return ConfigTable(entries)
+            case nil:
+                throw unterminated("object", openedAt: location)
+            default:
+                throw error("expected ',' or '}' after the value of '\(key)', found \(cursor.describeCurrent())")
+            }
+        }
+    }
+
+    /// `[ value, ... ]`, at its `[`.
+    private mutating func parseArray(openedAt location: SourceLocation) throws(ConfigSyntaxError) -> ConfigValue {
+        try enterNesting(at: location)
+        defer { nesting -= 1 }
+        cursor.advance()
+        var elements: [ConfigNode] = []
+        skipWhitespace()
+        if cursor.current == Byte.rightBracket {
+            cursor.advance()
+            return .array(elements)
+        }
+        while true {
+            skipWhitespace()
+            if cursor.isAtEnd { throw unterminated("array", openedAt: location) }
+            elements.append(try parseValue())
+            skipWhitespace()
+            switch cursor.current {
+            case Byte.comma?:
+                try skipComma(closing: Byte.rightBracket, in: "an array")
+            case Byte.rightBracket?:
+                cursor.advance()
+                return .array(elements)
+            case nil:
+                throw unterminated("array", openedAt: location)
+            default:
+                throw error("expected ',' or ']' after an array element, found \(cursor.describeCurrent())")
+            }
+        }
+    }
+
+    /// Steps over a comma, refusing one that is followed by the closing bracket (JSON has no
+    /// trailing commas, and a description that has one was probably edited by hand: say so).
+    private mutating func skipComma(closing: UInt8, in container: String) throws(ConfigSyntaxError) {
+        let commaLocation = cursor.location()
+        cursor.advance()
+        skipWhitespace()
+        if cursor.current == closing {
+            throw ConfigSyntaxError("a trailing comma is not allowed in \(container) in JSON", at: commaLocation)
+        }
+    }
+
+    private func unterminated(_ container: String, openedAt location: SourceLocation) -> ConfigSyntaxError {
+        let bracket = container == "object" ? "{" : "["
+        return ConfigSyntaxError(
+            "unterminated \(container): the end of the input comes before the '\(bracket)' of line \(location.line) is closed",
+            at: cursor.isAtEnd ? endLocation() : location)
+    }
+
+    private func endLocation() -> SourceLocation {
+        var copy = cursor
+        return copy.location()
+    }
+
+    // MARK: Values
+
+    private mutating func parseValue() throws(ConfigSyntaxError) -> ConfigNode {
+        let location = cursor.location()
+        guard let byte = cursor.current else {
+            throw error("expected a value, found the end of the input")
+        }
+        let value: ConfigValue
+        switch byte {
+        case Byte.quote:
+            value = .string(try parseString())
+        case Byte.leftBrace:
+            value = .table(try parseObject(openedAt: location))
+        case Byte.leftBracket:
+            value = try parseArray(openedAt: location)
+        case Byte.minus, Byte.zero...Byte.nine:
+            value = try parseNumber(at: location)
+        default:
+            guard Byte.isLetter(byte) else {
+                throw error("expected a value, found \(cursor.describeCurrent())")
+            }
+            value = try parseLiteral(at: location)
+        }
+        return ConfigNode(value, at: location)
+    }
+
+    /// `true`, `false`, and the refused `null`.
+    private mutating func parseLiteral(at location: SourceLocation) throws(ConfigSyntaxError) -> ConfigValue {
+        let start = cursor.offset
+        while let byte = cursor.current, Byte.isLetter(byte) || Byte.isDigit(byte) || byte == Byte.underscore {
+            cursor.advance()
+        }
+        switch cursor.text(start..<cursor.offset) {
+        case "true": return .bool(true)
+        case "false": return .bool(false)
+        case "null":
+            throw ConfigSyntaxError("null is not accepted here; omit the key instead", at: location)
+        case let word:
+            throw ConfigSyntaxError(
+                "unexpected '\(word)'; expected a value (a string must be in double quotes)", at: location)
+        }
+    }
+
+    // MARK: Numbers
+
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`. Without a fraction or an
+    /// exponent it is an integer, which must fit in 64 bits.
+    private mutating func parseNumber(at location: SourceLocation) throws(ConfigSyntaxError) -> ConfigValue {
+        let start = cursor.offset
+        if cursor.current == Byte.minus { cursor.advance() }
+        if cursor.current == Byte.zero {
+            cursor.advance()
+            if let byte = cursor.current, Byte.isDigit(byte) {
+                throw ConfigSyntaxError(
+                    "invalid number '\(numberText(from: start))': leading zeros are not allowed", at: location)
+            }
+        } else if !skipDigits() {
+            throw ConfigSyntaxError(
+                "invalid number '\(numberText(from: start))': expected a digit", at: location)
+        }
+        var isInteger = true
+        if cursor.current == Byte.dot {
+            isInteger = false
+            cursor.advance()
+            guard skipDigits() else {
+                throw ConfigSyntaxError(
+                    "invalid number '\(numberText(from: start))': a decimal point must be followed by digits",
+                    at: location)
+            }
+        }
+        if cursor.current == Byte.lowerE || cursor.current == Byte.upperE {
+            isInteger = false
+            cursor.advance()
+            if cursor.current == Byte.plus || cursor.current == Byte.minus { cursor.advance() }
+            guard skipDigits() else {
+                throw ConfigSyntaxError(
+                    "invalid number '\(numberText(from: start))': an exponent must have digits", at: location)
+            }
+        }
+        let text = cursor.text(start..<cursor.offset)
+        if isInteger {
+            guard let value = Int64(text) else {
+                throw ConfigSyntaxError(
+                    "integer \(text) is out of range: integers must fit in 64 bits, from -9223372036854775808 to 9223372036854775807",
+                    at: location)
+            }
+            return .integer(value)
+        }
+        guard let value = Double(text), value.isFinite else {
+            throw ConfigSyntaxError("number \(text) is out of range", at: location)
+        }
+        return .float(value)
+    }
+
+    /// Skips a run of digits; false when there was none.
+    private mutating func skipDigits() -> Bool {
+        let start = cursor.offset
+        while let byte = cursor.current, Byte.isDigit(byte) { cursor.advance() }
+        return cursor.offset > start
+    }
+
+    /// The number as written so far plus the rest of its word, for messages.
+    private func numberText(from start: Int) -> String {
+        var end = cursor.offset
+        while end < cursor.bytes.count, Byte.isLetter(cursor.bytes[end]) || Byte.isDigit(cursor.bytes[end])
+            || cursor.bytes[end] == Byte.dot || cursor.bytes[end] == Byte.plus || cursor.bytes[end] == Byte.minus
+        {
+            end += 1
+        }
+        return cursor.text(start..<end)
+    }
+
+    // MARK: Strings
+
+    /// `"..."` with JSON's escapes, at the opening quote.
+    private mutating func parseString() throws(ConfigSyntaxError) -> String {
+        let opening = cursor.location()
+        cursor.advance()
+        var buffer: [UInt8] = []
+        while true {
+            guard let byte = cursor.current else {
+                throw ConfigSyntaxError("unterminated string: the input ends before its closing quote", at: opening)
+            }
+            switch byte {
+            case Byte.quote:
+                cursor.advance()
+                return String(decoding: buffer, as: UTF8.self)
+            case Byte.backslash:
+                try appendEscape(to: &buffer)
+            case Byte.lineFeed, Byte.carriageReturn:
+                throw ConfigSyntaxError(
+                    "unterminated string: a JSON string must end on the line where it starts (write \\n for a line break)",
+                    at: opening)
+            case 0x00..<Byte.space:
+                throw error("\(cursor.describeCurrent()) is not allowed in a string; write it as an escape such as \\t or \\u0001")
+            default:
+                buffer.append(byte)
+                cursor.advance()
+            }
+        }
+    }
+
+    private mutating func appendEscape(to buffer: inout [UInt8]) throws(ConfigSyntaxError) {
+        let location = cursor.location()
+        cursor.advance()
+        let simple: UInt8? =
+            switch cursor.current {
+            case Byte.quote?: Byte.quote
+            case Byte.backslash?: Byte.backslash
+            case Byte.slash?: Byte.slash
+            case Byte.lowerB?: 0x08
+            case Byte.lowerF?: 0x0C
+            case Byte.lowerN?: Byte.lineFeed
+            case Byte.lowerR?: Byte.carriageReturn
+            case Byte.lowerT?: Byte.tab
+            default: nil
+            }
+        if let simple {
+            buffer.append(simple)
+            cursor.advance()
+            return
+        }
+        guard cursor.current == Byte.lowerU else {
+            let written = cursor.printableCurrent().map { "'\\\($0)'" } ?? "a backslash before \(cursor.describeCurrent())"
+            throw ConfigSyntaxError(
+                "invalid escape \(written); the escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX",
+                at: location)
+        }
+        cursor.advance()
+        let scalar = try parseUnicodeEscape(escapeAt: location)
+        UTF8.encode(scalar) { buffer.append($0) }
+    }
+
+    /// The rest of a `\uXXXX` escape; a character outside the Basic Multilingual Plane is
+    /// written as a surrogate pair, `\uD83D\uDE00`, which must come whole.
+    private mutating func parseUnicodeEscape(escapeAt location: SourceLocation) throws(ConfigSyntaxError) -> Unicode.Scalar {
+        let first = try fourHexDigits(escapeAt: location)
+        switch first {
+        case 0xD800...0xDBFF:
+            let lowLocation = cursor.location()
+            guard cursor.current == Byte.backslash, cursor.peek(1) == Byte.lowerU else {
+                throw ConfigSyntaxError(
+                    "invalid escape: \(SourceCursor.codePoint(first)) is a high surrogate and must be followed by a low surrogate escape \\uDC00...\\uDFFF",
+                    at: location)
+            }
+            cursor.advance(by: 2)
+            let second = try fourHexDigits(escapeAt: lowLocation)
+            guard (0xDC00...0xDFFF).contains(second) else {
+                throw ConfigSyntaxError(
+                    "invalid escape: \(SourceCursor.codePoint(first)) is a high surrogate and must be followed by a low surrogate, not \(SourceCursor.codePoint(second))",
+                    at: location)
+            }
+            return Unicode.Scalar(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00))!
+        case 0xDC00...0xDFFF:
+            throw ConfigSyntaxError(
+                "invalid escape: \(SourceCursor.codePoint(first)) is a low surrogate without a high surrogate before it",
+                at: location)
+        default:
+            return Unicode.Scalar(first)!
+        }
+    }
+
+    private mutating func fourHexDigits(escapeAt location: SourceLocation) throws(ConfigSyntaxError) -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard let byte = cursor.current, let digit = Byte.hexValue(byte) else {
+                throw ConfigSyntaxError(
+                    "invalid escape: \\u must be followed by exactly 4 hexadecimal digits", at: location)
+            }
+            value = value << 4 | digit
+            cursor.advance()
+        }
+        return value
+    }
+}

@@ -1,0 +1,998 @@
+/// Reads a TOML 1.0 document into a `ConfigTable` in which every value and key knows its line.
+///
+/// Everything in TOML 1.0 is supported except date and time values, which a VM description
+/// never needs; they are rejected with a clear message rather than misread as something else.
+public enum TOMLReader {
+    public static func read(_ text: String) throws(ConfigSyntaxError) -> ConfigTable {
+        var parser = TOMLParser(text)
+        return try parser.parseDocument()
+    }
+}
+
+// MARK: - Tables under construction
+
+/// A table while the document is being read. A later `[a.b]` header or `[[a]]` may add to a
+/// table defined far above, so tables under construction are shared references; the finished
+/// tree is converted to values once, at the end.
+final class TOMLTableBuilder {
+    /// How a table came to exist decides what may still be added to it (TOML 1.0, "Table").
+    enum Origin {
+        /// The document itself, or an inline table being read.
+        case root
+        /// Defined by its own `[a.b]` header; a second `[a.b]` is an error.
+        case header
+        /// Created by a header `[a.b.c]` on the way to `c`; a later `[a.b]` may still define it.
+        case implicit
+        /// Created by a dotted key `a.b = 1`; only dotted keys may add keys to it, and no
+        /// `[a]` header may define it again.
+        case dotted
+        /// An element of an array of tables, created by `[[a]]`.
+        case arrayElement
+    }
+
+    enum Item {
+        /// A finished value: a scalar, a static array or an inline table. Nothing may add to it.
+        case value(ConfigNode)
+        case table(TOMLTableBuilder)
+        case arrayOfTables(TOMLArrayOfTablesBuilder)
+    }
+
+    struct Slot {
+        var item: Item
+        var keyLocation: SourceLocation
+    }
+
+    var origin: Origin
+    var location: SourceLocation
+    /// Entries in the order in which their keys first appear, as the final table keeps them.
+    private var entries: [(key: String, slot: Slot)] = []
+    private var index: [String: Int] = [:]
+
+    init(origin: Origin, location: SourceLocation) {
+        self.origin = origin
+        self.location = location
+    }
+
+    subscript(key: String) -> Slot? {
+        guard let position = index[key] else { return nil }
+        return entries[position].slot
+    }
+
+    func insert(_ key: String, _ slot: Slot) {
+        index[key] = entries.count
+        entries.append((key, slot))
+    }
+
+    func setKeyLocation(_ location: SourceLocation, of key: String) {
+        if let position = index[key] { entries[position].slot.keyLocation = location }
+    }
+
+    func build() -> ConfigTable {
+        ConfigTable(entries.map {
+            ConfigTable.Entry(key: $0.key, node: $0.slot.item.build(), keyLocation: $0.slot.keyLocation)
+        })
+    }
+}
+
+/// An array created by `[[a]]` headers; each header appends an element table.
+final class TOMLArrayOfTablesBuilder {
+    let location: SourceLocation
+    var elements: [TOMLTableBuilder]
+
+    init(location: SourceLocation, first: TOMLTableBuilder) {
+        self.location = location
+        self.elements = [first]
+    }
+}
+
+extension TOMLTableBuilder.Item {
+    func build() -> ConfigNode {
+        switch self {
+        case .value(let node):
+            node
+        case .table(let table):
+            ConfigNode(.table(table.build()), at: table.location)
+        case .arrayOfTables(let array):
+            ConfigNode(
+                .array(array.elements.map { ConfigNode(.table($0.build()), at: $0.location) }),
+                at: array.location)
+        }
+    }
+}
+
+// MARK: - The parser
+
+/// One part of a (possibly dotted) key, with where it was written.
+struct TOMLKeyPart {
+    var name: String
+    var location: SourceLocation
+}
+
+struct TOMLParser {
+    /// Arrays and inline tables deeper than this are refused, so that a hostile file cannot
+    /// exhaust the stack of the recursive descent.
+    static let maximumNesting = 128
+    /// Likewise for the parts of one key (each part is a level of tables).
+    static let maximumKeyParts = 128
+
+    private var cursor: SourceCursor
+    private let root = TOMLTableBuilder(origin: .root, location: SourceLocation(line: 1, column: 1))
+    /// The table that key/value lines go into: the root, or the table of the last header.
+    private var section: TOMLTableBuilder
+    private var sectionPath: [String] = []
+    private var nesting = 0
+
+    init(_ text: String) {
+        cursor = SourceCursor(text)
+        section = root
+    }
+
+    mutating func parseDocument() throws(ConfigSyntaxError) -> ConfigTable {
+        cursor.skipByteOrderMark()
+        while true {
+            skipSpaces()
+            guard let byte = cursor.current else { break }
+            switch byte {
+            case Byte.lineFeed, Byte.carriageReturn, Byte.hash:
+                try expectEndOfLine(after: "the start of the line")
+            case Byte.leftBracket:
+                try parseHeader()
+                try expectEndOfLine(after: "the table header")
+            default:
+                try parseKeyValue(into: section, path: sectionPath)
+                try expectEndOfLine(after: "the value")
+            }
+        }
+        return root.build()
+    }
+
+    // MARK: Lines, spaces and comments
+
+    private mutating func skipSpaces() {
+        while let byte = cursor.current, byte == Byte.space || byte == Byte.tab {
+            cursor.advance()
+        }
+    }
+
+    /// Spaces, line breaks and comments: what may stand between the elements of an array.
+    private mutating func skipBlankSpace() throws(ConfigSyntaxError) {
+        while let byte = cursor.current {
+            switch byte {
+            case Byte.space, Byte.tab, Byte.lineFeed:
+                cursor.advance()
+            case Byte.carriageReturn where cursor.peek(1) == Byte.lineFeed:
+                cursor.advance(by: 2)
+            case Byte.hash:
+                try skipComment()
+            default:
+                return
+            }
+        }
+    }
+
+    /// Skips a comment up to its line break. TOML forbids control characters in comments, so
+    /// that a stray byte cannot hide there.
+    private mutating func skipComment() throws(ConfigSyntaxError) {
+        cursor.advance()
+        while let byte = cursor.current, byte != Byte.lineFeed {
+            if byte == Byte.carriageReturn && cursor.peek(1) == Byte.lineFeed { return }
+            if Byte.isControl(byte) {
+                throw error("\(cursor.describeCurrent()) is not allowed in a comment")
+            }
+            cursor.advance()
+        }
+    }
+
+    /// After a header or a key/value pair only spaces and a comment may follow on the line.
+    private mutating func expectEndOfLine(after what: String) throws(ConfigSyntaxError) {
+        skipSpaces()
+        if cursor.current == Byte.hash { try skipComment() }
+        guard let byte = cursor.current else { return }
+        if byte == Byte.lineFeed {
+            cursor.advance()
+        } else if byte == Byte.carriageReturn && cursor.peek(1) == Byte.lineFeed {
+            cursor.advance(by: 2)
+        } else if byte == Byte.carriageReturn {
+            throw error("control character U+000D (carriage return) is only allowed before a line feed")
+        } else {
+            throw error("unexpected \(cursor.describeCurrent()) after \(what); expected the end of the line")
+        }
+    }
+
+    private func isAtEndOfLine() -> Bool {
+        guard let byte = cursor.current else { return true }
+        return byte == Byte.lineFeed || byte == Byte.carriageReturn || byte == Byte.hash
+    }
+
+    private mutating func error(_ message: String) -> ConfigSyntaxError {
+        ConfigSyntaxError(message, at: cursor.location())
+    }
+
+    // MARK: Keys
+
+    private static func isBareKeyByte(_ byte: UInt8) -> Bool {
+        Byte.isLetter(byte) || Byte.isDigit(byte) || byte == Byte.underscore || byte == Byte.minus
+    }
+
+    /// A key such as `name`, `"quoted key"` or `a.b."c"`, and the spaces after it.
+    private mutating func parseKey() throws(ConfigSyntaxError) -> [TOMLKeyPart] {
+        var parts: [TOMLKeyPart] = []
+        while true {
+            parts.append(try parseSimpleKey())
+            skipSpaces()
+            guard cursor.current == Byte.dot else { return parts }
+            if parts.count == Self.maximumKeyParts {
+                throw error("a key may have at most \(Self.maximumKeyParts) dotted parts")
+            }
+            cursor.advance()
+            skipSpaces()
+        }
+    }
+
+    private mutating func parseSimpleKey() throws(ConfigSyntaxError) -> TOMLKeyPart {
+        let location = cursor.location()
+        let name: String
+        switch cursor.current {
+        case Byte.quote?:
+            if cursor.startsWith(Self.threeQuotes) {
+                throw error("a key cannot be a multi-line string")
+            }
+            name = try parseBasicString()
+        case Byte.apostrophe?:
+            if cursor.startsWith(Self.threeApostrophes) {
+                throw error("a key cannot be a multi-line string")
+            }
+            name = try parseLiteralString()
+        default:
+            let start = cursor.offset
+            while let byte = cursor.current, Self.isBareKeyByte(byte) { cursor.advance() }
+            guard cursor.offset > start else {
+                throw error("expected a key, found \(cursor.describeCurrent())")
+            }
+            name = cursor.text(start..<cursor.offset)
+        }
+        return TOMLKeyPart(name: name, location: location)
+    }
+
+    /// How a key path is written in messages: `a.b."with space"`.
+    static func describe(_ path: [String]) -> String {
+        path.map { part in
+            if !part.isEmpty && part.utf8.allSatisfy(isBareKeyByte) { return part }
+            var quoted = "\""
+            for scalar in part.unicodeScalars {
+                if scalar == "\\" || scalar == "\"" { quoted.append("\\") }
+                quoted.unicodeScalars.append(scalar)
+            }
+            return quoted + "\""
+        }.joined(separator: ".")
+    }
+
+    // MARK: Key/value pairs and dotted keys
+
+    /// `key = value`, in the current section or in an inline table.
+    private mutating func parseKeyValue(
+        into table: TOMLTableBuilder, path: [String]
+    ) throws(ConfigSyntaxError) {
+        let key = try parseKey()
+        guard cursor.current == Byte.equals else {
+            throw error(
+                "expected '=' after the key '\(Self.describe(key.map(\.name)))', found \(cursor.describeCurrent())")
+        }
+        cursor.advance()
+        skipSpaces()
+        if isAtEndOfLine() {
+            throw error("missing value for the key '\(Self.describe(key.map(\.name)))'")
+        }
+        let node = try parseValue()
+        try define(key, as: node, in: table, path: path)
+    }
+
+    /// Stores `node` under a dotted key, creating the intermediate tables that a dotted key
+    /// implies (TOML 1.0: "Dotted keys create and define a table for each key part before the
+    /// last one").
+    private func define(
+        _ key: [TOMLKeyPart], as node: ConfigNode, in table: TOMLTableBuilder, path: [String]
+    ) throws(ConfigSyntaxError) {
+        var target = table
+        for position in 0..<(key.count - 1) {
+            target = try dottedTable(
+                key[position], in: target, path: path + key[...position].map(\.name))
+        }
+        let last = key[key.count - 1]
+        if let existing = target[last.name] {
+            throw ConfigSyntaxError(
+                "duplicate key '\(Self.describe(path + key.map(\.name)))': already defined on line \(existing.keyLocation.line)",
+                at: last.location)
+        }
+        target.insert(last.name, .init(item: .value(node), keyLocation: last.location))
+    }
+
+    /// The table that the part of a dotted key names, created when missing.
+    private func dottedTable(
+        _ part: TOMLKeyPart, in table: TOMLTableBuilder, path: @autoclosure () -> [String]
+    ) throws(ConfigSyntaxError) -> TOMLTableBuilder {
+        guard let slot = table[part.name] else {
+            let created = TOMLTableBuilder(origin: .dotted, location: part.location)
+            table.insert(part.name, .init(item: .table(created), keyLocation: part.location))
+            return created
+        }
+        switch slot.item {
+        case .table(let existing) where existing.origin == .dotted:
+            return existing
+        case .table(let existing):
+            // A table that a header created (even on the way to a sub-table) belongs to the
+            // headers; toml-lang/toml#846 settled that dotted keys may not add to it.
+            throw ConfigSyntaxError(
+                "cannot add to the table '\(Self.describe(path()))' with a dotted key: it belongs to the table header on line \(existing.location.line)",
+                at: part.location)
+        case .arrayOfTables(let array):
+            throw ConfigSyntaxError(
+                "cannot add to '\(Self.describe(path()))' with a dotted key: it is an array of tables (line \(array.location.line))",
+                at: part.location)
+        case .value(let node):
+            throw Self.notATable(path(), node, at: part.location)
+        }
+    }
+
+    /// The error for using a finished value (a scalar, a static array or an inline table) as a
+    /// table to add to.
+    private static func notATable(
+        _ path: [String], _ node: ConfigNode, at location: SourceLocation
+    ) -> ConfigSyntaxError {
+        let name = describe(path)
+        let line = node.location.map { " (line \($0.line))" } ?? ""
+        let message =
+            switch node.value {
+            case .table:
+                "cannot add to '\(name)': it is an inline table\(line), which must be complete where it is written"
+            case .array:
+                "cannot add to '\(name)': it is an array\(line), not an array of tables"
+            default:
+                "cannot use '\(name)' as a table: it is already \(node.value.typeName)\(line)"
+            }
+        return ConfigSyntaxError(message, at: location)
+    }
+
+    // MARK: Table headers
+
+    /// `[a.b]` or `[[a.b]]`: the following key/value lines go into that table.
+    private mutating func parseHeader() throws(ConfigSyntaxError) {
+        let location = cursor.location()
+        cursor.advance()
+        let isArrayOfTables = cursor.current == Byte.leftBracket
+        if isArrayOfTables { cursor.advance() }
+        skipSpaces()
+        let key = try parseKey()
+        guard cursor.current == Byte.rightBracket,
+            !isArrayOfTables || cursor.peek(1) == Byte.rightBracket
+        else {
+            let closing = isArrayOfTables ? "]]" : "]"
+            throw error("expected '\(closing)' to close the table header, found \(cursor.describeCurrent())")
+        }
+        cursor.advance(by: isArrayOfTables ? 2 : 1)
+        let table =
+            if isArrayOfTables {
+                try appendArrayElement(key, header: location)
+            } else {
+                try defineTable(key, header: location)
+            }
+        section = table
+        sectionPath = key.map(\.name)
+    }
+
+    /// Walks a header's key up to its last part, creating the missing tables on the way. In an
+    /// array of tables, a header goes on into the last element (TOML 1.0: `[fruit.physical]`
+    /// after `[[fruit]]`).
+    private func headerParent(
+        of key: [TOMLKeyPart], header: SourceLocation
+    ) throws(ConfigSyntaxError) -> TOMLTableBuilder {
+        var table = root
+        for position in 0..<(key.count - 1) {
+            let part = key[position]
+            guard let slot = table[part.name] else {
+                let created = TOMLTableBuilder(origin: .implicit, location: header)
+                table.insert(part.name, .init(item: .table(created), keyLocation: part.location))
+                table = created
+                continue
+            }
+            switch slot.item {
+            case .table(let existing):
+                table = existing
+            case .arrayOfTables(let array):
+                table = array.elements[array.elements.count - 1]
+            case .value(let node):
+                throw Self.notATable(key[...position].map(\.name), node, at: part.location)
+            }
+        }
+        return table
+    }
+
+    private func defineTable(
+        _ key: [TOMLKeyPart], header: SourceLocation
+    ) throws(ConfigSyntaxError) -> TOMLTableBuilder {
+        let parent = try headerParent(of: key, header: header)
+        let last = key[key.count - 1]
+        let name = Self.describe(key.map(\.name))
+        guard let slot = parent[last.name] else {
+            let table = TOMLTableBuilder(origin: .header, location: header)
+            parent.insert(last.name, .init(item: .table(table), keyLocation: last.location))
+            return table
+        }
+        switch slot.item {
+        case .table(let existing) where existing.origin == .implicit:
+            // Defined at last; from now on it is where this header stands.
+            existing.origin = .header
+            existing.location = header
+            parent.setKeyLocation(last.location, of: last.name)
+            return existing
+        case .table(let existing) where existing.origin == .dotted:
+            throw ConfigSyntaxError(
+                "the table [\(name)] cannot be defined here: dotted keys already defined it on line \(existing.location.line)",
+                at: header)
+        case .table(let existing):
+            throw ConfigSyntaxError(
+                "the table [\(name)] is defined twice: first on line \(existing.location.line)",
+                at: header)
+        case .arrayOfTables(let array):
+            throw ConfigSyntaxError(
+                "[\(name)] cannot define a table: '\(name)' is an array of tables (line \(array.location.line))",
+                at: header)
+        case .value(let node):
+            throw Self.notATable(key.map(\.name), node, at: last.location)
+        }
+    }
+
+    private func appendArrayElement(
+        _ key: [TOMLKeyPart], header: SourceLocation
+    ) throws(ConfigSyntaxError) -> TOMLTableBuilder {
+        let parent = try headerParent(of: key, header: header)
+        let last = key[key.count - 1]
+        let name = Self.describe(key.map(\.name))
+        let element = TOMLTableBuilder(origin: .arrayElement, location: header)
+        guard let slot = parent[last.name] else {
+            let array = TOMLArrayOfTablesBuilder(location: header, first: element)
+            parent.insert(last.name, .init(item: .arrayOfTables(array), keyLocation: last.location))
+            return element
+        }
+        switch slot.item {
+        case .arrayOfTables(let array):
+            array.elements.append(element)
+            return element
+        case .table(let existing):
+            throw ConfigSyntaxError(
+                "[[\(name)]] cannot define an array of tables: '\(name)' is already a table (line \(existing.location.line))",
+                at: header)
+        case .value(let node) where isArray(node):
+            let line = node.location.map { " (line \($0.line))" } ?? ""
+            throw ConfigSyntaxError(
+                "[[\(name)]] cannot append to '\(name)': it is a static array\(line), not an array of tables",
+                at: header)
+        case .value(let node):
+            throw Self.notATable(key.map(\.name), node, at: last.location)
+        }
+    }
+
+    private func isArray(_ node: ConfigNode) -> Bool {
+        if case .array = node.value { return true }
+        return false
+    }
+
+    // MARK: Values
+
+    static let threeQuotes: [UInt8] = [Byte.quote, Byte.quote, Byte.quote]
+    static let threeApostrophes: [UInt8] = [Byte.apostrophe, Byte.apostrophe, Byte.apostrophe]
+
+    private mutating func parseValue() throws(ConfigSyntaxError) -> ConfigNode {
+        let location = cursor.location()
+        guard let byte = cursor.current else {
+            throw error("expected a value, found the end of the input")
+        }
+        let value: ConfigValue
+        switch byte {
+        case Byte.quote:
+            value = .string(
+                try cursor.startsWith(Self.threeQuotes)
+                    ? parseMultilineString(literal: false) : parseBasicString())
+        case Byte.apostrophe:
+            value = .string(
+                try cursor.startsWith(Self.threeApostrophes)
+                    ? parseMultilineString(literal: true) : parseLiteralString())
+        case Byte.leftBracket:
+            value = try parseArray(openedAt: location)
+        case Byte.leftBrace:
+            value = .table(try parseInlineTable(openedAt: location))
+        default:
+            guard Self.isBareValueByte(byte) else {
+                throw error("expected a value, found \(cursor.describeCurrent())")
+            }
+            value = try parseBareValue(at: location)
+        }
+        return ConfigNode(value, at: location)
+    }
+
+    private mutating func enterNesting(at location: SourceLocation) throws(ConfigSyntaxError) {
+        nesting += 1
+        if nesting > Self.maximumNesting {
+            throw ConfigSyntaxError(
+                "arrays and inline tables are nested more than \(Self.maximumNesting) levels deep",
+                at: location)
+        }
+    }
+
+    /// `[ value, value, ]`, over as many lines as it likes, with comments.
+    private mutating func parseArray(openedAt location: SourceLocation) throws(ConfigSyntaxError) -> ConfigValue {
+        try enterNesting(at: location)
+        defer { nesting -= 1 }
+        cursor.advance()
+        var elements: [ConfigNode] = []
+        while true {
+            try skipBlankSpace()
+            if cursor.current == Byte.rightBracket {
+                cursor.advance()
+                return .array(elements)
+            }
+            if cursor.isAtEnd {
+                throw error("unterminated array: the '[' on line \(location.line) is never closed")
+            }
+            elements.append(try parseValue())
+            try skipBlankSpace()
+            switch cursor.current {
+            case Byte.comma?:
+                cursor.advance()
+            case Byte.rightBracket?:
+                cursor.advance()
+                return .array(elements)
+            case nil:
+                throw error("unterminated array: the '[' on line \(location.line) is never closed")
+            default:
+                throw error("expected ',' or ']' after an array element, found \(cursor.describeCurrent())")
+            }
+        }
+    }
+
+    /// `{ key = value, key = value }` on one line, with no trailing comma (TOML 1.0).
+    private mutating func parseInlineTable(openedAt location: SourceLocation) throws(ConfigSyntaxError) -> ConfigTable {
+        try enterNesting(at: location)
+        defer { nesting -= 1 }
+        cursor.advance()
+        let table = TOMLTableBuilder(origin: .root, location: location)
+        skipSpaces()
+        if cursor.current == Byte.rightBrace {
+            cursor.advance()
+            return table.build()
+        }
+        while true {
+            skipSpaces()
+            if isAtEndOfLine() {
+                throw error("an inline table must be closed on the line where it starts (line \(location.line))")
+            }
+            if cursor.current == Byte.rightBrace {
+                throw error("a trailing comma is not allowed in an inline table")
+            }
+            try parseKeyValue(into: table, path: [])
+            skipSpaces()
+            switch cursor.current {
+            case Byte.comma?:
+                cursor.advance()
+            case Byte.rightBrace?:
+                cursor.advance()
+                return table.build()
+            default:
+                if isAtEndOfLine() {
+                    throw error("an inline table must be closed on the line where it starts (line \(location.line))")
+                }
+                throw error("expected ',' or '}' in an inline table, found \(cursor.describeCurrent())")
+            }
+        }
+    }
+
+    // MARK: Strings
+
+    private mutating func unterminatedString(openedAt location: SourceLocation, multiline: Bool) -> ConfigSyntaxError {
+        let hint =
+            multiline
+            ? "the multi-line string is never closed"
+            : "a single-line string must end on the line where it starts (use \"\"\" or ''' for a multi-line string)"
+        return ConfigSyntaxError("unterminated string: \(hint)", at: location)
+    }
+
+    private mutating func controlCharacterInString() -> ConfigSyntaxError {
+        error("\(cursor.describeCurrent()) is not allowed in a string; write it as an escape such as \\t or \\u0001")
+    }
+
+    /// True at a line break (LF or CRLF); false at a lone carriage return, which is a control
+    /// character.
+    private func isAtLineBreak() -> Bool {
+        cursor.current == Byte.lineFeed
+            || (cursor.current == Byte.carriageReturn && cursor.peek(1) == Byte.lineFeed)
+    }
+
+    /// `"..."` with escapes.
+    private mutating func parseBasicString() throws(ConfigSyntaxError) -> String {
+        let opening = cursor.location()
+        cursor.advance()
+        var buffer: [UInt8] = []
+        while true {
+            guard let byte = cursor.current else {
+                throw unterminatedString(openedAt: opening, multiline: false)
+            }
+            switch byte {
+            case Byte.quote:
+                cursor.advance()
+                return String(decoding: buffer, as: UTF8.self)
+            case Byte.backslash:
+                try appendEscape(to: &buffer)
+            default:
+                if isAtLineBreak() { throw unterminatedString(openedAt: opening, multiline: false) }
+                if Byte.isControl(byte) { throw controlCharacterInString() }
+                buffer.append(byte)
+                cursor.advance()
+            }
+        }
+    }
+
+    /// `'...'`: no escapes, the text is taken as it is.
+    private mutating func parseLiteralString() throws(ConfigSyntaxError) -> String {
+        let opening = cursor.location()
+        cursor.advance()
+        let start = cursor.offset
+        while true {
+            guard let byte = cursor.current else {
+                throw unterminatedString(openedAt: opening, multiline: false)
+            }
+            if byte == Byte.apostrophe {
+                let text = cursor.text(start..<cursor.offset)
+                cursor.advance()
+                return text
+            }
+            if isAtLineBreak() { throw unterminatedString(openedAt: opening, multiline: false) }
+            if Byte.isControl(byte) { throw controlCharacterInString() }
+            cursor.advance()
+        }
+    }
+
+    /// `"""..."""` (escapes, line-ending backslash) or `'''...'''` (taken as it is).
+    private mutating func parseMultilineString(literal: Bool) throws(ConfigSyntaxError) -> String {
+        let opening = cursor.location()
+        let delimiter = literal ? Byte.apostrophe : Byte.quote
+        cursor.advance(by: 3)
+        // "A newline immediately following the opening delimiter will be trimmed."
+        if isAtLineBreak() { skipLineBreak() }
+        var buffer: [UInt8] = []
+        while true {
+            guard let byte = cursor.current else {
+                throw unterminatedString(openedAt: opening, multiline: true)
+            }
+            switch byte {
+            case delimiter:
+                if try consumeQuoteRun(delimiter, into: &buffer) {
+                    return String(decoding: buffer, as: UTF8.self)
+                }
+            case Byte.backslash where !literal:
+                if isAtLineEndingBackslash() {
+                    skipLineEndingBackslash()
+                } else {
+                    try appendEscape(to: &buffer)
+                }
+            default:
+                if isAtLineBreak() {
+                    // CRLF is stored as LF, so the value does not depend on the editor.
+                    buffer.append(Byte.lineFeed)
+                    skipLineBreak()
+                } else if Byte.isControl(byte) {
+                    throw controlCharacterInString()
+                } else {
+                    buffer.append(byte)
+                    cursor.advance()
+                }
+            }
+        }
+    }
+
+    private mutating func skipLineBreak() {
+        cursor.advance(by: cursor.current == Byte.carriageReturn ? 2 : 1)
+    }
+
+    /// At a run of delimiter characters inside a multi-line string. Up to two of them may stand
+    /// right before the closing three (`""""` ends the string with one quote). Returns whether
+    /// the run closed the string.
+    private mutating func consumeQuoteRun(
+        _ delimiter: UInt8, into buffer: inout [UInt8]
+    ) throws(ConfigSyntaxError) -> Bool {
+        var count = 0
+        while cursor.peek(count) == delimiter { count += 1 }
+        if count > 5 {
+            throw error("a multi-line string cannot contain three quotes in a row; escape one of them")
+        }
+        let kept = count >= 3 ? count - 3 : count
+        for _ in 0..<kept { buffer.append(delimiter) }
+        cursor.advance(by: count)
+        return count >= 3
+    }
+
+    /// A backslash that is the last non-blank character of its line: it joins the lines,
+    /// dropping the line break and the blank space that follows.
+    private func isAtLineEndingBackslash() -> Bool {
+        var distance = 1
+        while let byte = cursor.peek(distance), byte == Byte.space || byte == Byte.tab {
+            distance += 1
+        }
+        let next = cursor.peek(distance)
+        return next == Byte.lineFeed
+            || (next == Byte.carriageReturn && cursor.peek(distance + 1) == Byte.lineFeed)
+    }
+
+    private mutating func skipLineEndingBackslash() {
+        cursor.advance()
+        while let byte = cursor.current {
+            if byte == Byte.space || byte == Byte.tab || byte == Byte.lineFeed {
+                cursor.advance()
+            } else if isAtLineBreak() {
+                skipLineBreak()
+            } else {
+                return
+            }
+        }
+    }
+
+    /// An escape sequence of a basic string, at its backslash.
+    private mutating func appendEscape(to buffer: inout [UInt8]) throws(ConfigSyntaxError) {
+        let location = cursor.location()
+        cursor.advance()
+        let simple: UInt8? =
+            switch cursor.current {
+            case Byte.lowerB?: 0x08
+            case Byte.lowerT?: Byte.tab
+            case Byte.lowerN?: Byte.lineFeed
+            case Byte.lowerF?: 0x0C
+            case Byte.lowerR?: Byte.carriageReturn
+            case Byte.quote?: Byte.quote
+            case Byte.backslash?: Byte.backslash
+            default: nil
+            }
+        if let simple {
+            buffer.append(simple)
+            cursor.advance()
+            return
+        }
+        switch cursor.current {
+        case Byte.lowerU?:
+            cursor.advance()
+            try appendUnicodeEscape(digits: 4, escapeAt: location, to: &buffer)
+        case Byte.upperU?:
+            cursor.advance()
+            try appendUnicodeEscape(digits: 8, escapeAt: location, to: &buffer)
+        default:
+            let written = cursor.printableCurrent().map { "'\\\($0)'" } ?? "a backslash before \(cursor.describeCurrent())"
+            throw ConfigSyntaxError(
+                "invalid escape \(written); the escapes are \\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX and \\UXXXXXXXX",
+                at: location)
+        }
+    }
+
+    /// `\uXXXX` or `\UXXXXXXXX`: exactly that many hex digits naming a Unicode scalar value.
+    private mutating func appendUnicodeEscape(
+        digits: Int, escapeAt location: SourceLocation, to buffer: inout [UInt8]
+    ) throws(ConfigSyntaxError) {
+        let letter = digits == 4 ? "u" : "U"
+        var value: UInt32 = 0
+        for _ in 0..<digits {
+            guard let byte = cursor.current, let digit = Byte.hexValue(byte) else {
+                throw ConfigSyntaxError(
+                    "invalid escape: \\\(letter) must be followed by exactly \(digits) hexadecimal digits",
+                    at: location)
+            }
+            value = value << 4 | digit
+            cursor.advance()
+        }
+        guard let scalar = Unicode.Scalar(value) else {
+            throw ConfigSyntaxError(
+                "invalid escape: \(SourceCursor.codePoint(value)) is not a Unicode scalar value (surrogates and values above U+10FFFF are not allowed)",
+                at: location)
+        }
+        UTF8.encode(scalar) { buffer.append($0) }
+    }
+
+    // MARK: Booleans, numbers, dates
+
+    /// Booleans, numbers and dates are runs of these bytes. Reading the whole run first lets
+    /// error messages show the value as it was written.
+    private static func isBareValueByte(_ byte: UInt8) -> Bool {
+        Byte.isLetter(byte) || Byte.isDigit(byte) || byte == Byte.underscore || byte == Byte.plus
+            || byte == Byte.minus || byte == Byte.dot || byte == Byte.colon
+    }
+
+    private mutating func parseBareValue(at location: SourceLocation) throws(ConfigSyntaxError) -> ConfigValue {
+        let start = cursor.offset
+        while let byte = cursor.current, Self.isBareValueByte(byte) { cursor.advance() }
+        let token = cursor.bytes[start..<cursor.offset]
+        let text = cursor.text(start..<cursor.offset)
+        switch text {
+        case "true": return .bool(true)
+        case "false": return .bool(false)
+        case "inf", "+inf": return .float(.infinity)
+        case "-inf": return .float(-.infinity)
+        case "nan", "+nan", "-nan": return .float(.nan)
+        default: break
+        }
+        if TOMLNumber.looksLikeDateOrTime(token) {
+            throw ConfigSyntaxError(
+                "date and time values are not supported ('\(text)'); write the value as a string",
+                at: location)
+        }
+        return try TOMLNumber.parse(token, text: text, at: location)
+    }
+}
+
+// MARK: - Numbers
+
+/// Integers and floats as TOML 1.0 writes them: `+1_000`, `0xdead_beef`, `0o755`, `0b1101`,
+/// `-3.14`, `6.02e23`.
+enum TOMLNumber {
+    static func parse(
+        _ token: ArraySlice<UInt8>, text: String, at location: SourceLocation
+    ) throws(ConfigSyntaxError) -> ConfigValue {
+        var body = token
+        let sign = body.first
+        let hasSign = sign == Byte.plus || sign == Byte.minus
+        if hasSign { body = body.dropFirst() }
+        guard let first = body.first else {
+            throw ConfigSyntaxError("invalid number '\(text)'", at: location)
+        }
+        if Byte.isLetter(first) {
+            throw ConfigSyntaxError(
+                "invalid value '\(text)'; a string must be written in quotes", at: location)
+        }
+        if body.count >= 2 && first == Byte.zero, let radix = radixOf(body[body.startIndex + 1]) {
+            if hasSign {
+                throw ConfigSyntaxError(
+                    "invalid integer '\(text)': a sign is not allowed on a hexadecimal, octal or binary integer",
+                    at: location)
+            }
+            return .integer(try radixInteger(body.dropFirst(2), radix: radix, text: text, at: location))
+        }
+        if body.contains(where: { $0 == Byte.dot || $0 == Byte.lowerE || $0 == Byte.upperE }) {
+            return .float(try float(body, negative: sign == Byte.minus, text: text, at: location))
+        }
+        return .integer(try decimalInteger(body, negative: sign == Byte.minus, text: text, at: location))
+    }
+
+    /// A date `1979-05-27...` or a time `07:32:00...`.
+    static func looksLikeDateOrTime(_ token: ArraySlice<UInt8>) -> Bool {
+        let bytes = Array(token.prefix(5))
+        func startsWithDigits(_ count: Int) -> Bool {
+            bytes.count > count && bytes[0..<count].allSatisfy(Byte.isDigit)
+        }
+        return (startsWithDigits(4) && bytes[4] == Byte.minus)
+            || (startsWithDigits(2) && bytes[2] == Byte.colon)
+    }
+
+    private static func radixOf(_ letter: UInt8) -> Int? {
+        switch letter {
+        case Byte.lowerX: 16
+        case Byte.lowerO: 8
+        case Byte.lowerB: 2
+        default: nil
+        }
+    }
+
+    private static func digitValue(_ byte: UInt8, radix: Int) -> Int? {
+        guard let value = Byte.hexValue(byte), Int(value) < radix else { return nil }
+        return Int(value)
+    }
+
+    /// The digits of `run` without its underscores, or nil unless `run` is a non-empty run of
+    /// digits in which every underscore stands between two digits.
+    private static func digitRun(
+        _ run: ArraySlice<UInt8>, radix: Int = 10
+    ) -> [UInt8]? {
+        var result: [UInt8] = []
+        result.reserveCapacity(run.count)
+        var previousWasDigit = false
+        for byte in run {
+            if byte == Byte.underscore {
+                guard previousWasDigit else { return nil }
+                previousWasDigit = false
+            } else if digitValue(byte, radix: radix) != nil {
+                result.append(byte)
+                previousWasDigit = true
+            } else {
+                return nil
+            }
+        }
+        return previousWasDigit ? result : nil
+    }
+
+    private static func invalid(_ kind: String, _ text: String, at location: SourceLocation) -> ConfigSyntaxError {
+        let hint =
+            text.contains("_")
+            ? " (digits only, and each underscore between two digits)" : ""
+        return ConfigSyntaxError("invalid \(kind) '\(text)'\(hint)", at: location)
+    }
+
+    private static func outOfRange(_ text: String, at location: SourceLocation) -> ConfigSyntaxError {
+        ConfigSyntaxError(
+            "integer '\(text)' is out of range: integers must fit in 64 bits, from -9223372036854775808 to 9223372036854775807",
+            at: location)
+    }
+
+    private static func decimalInteger(
+        _ body: ArraySlice<UInt8>, negative: Bool, text: String, at location: SourceLocation
+    ) throws(ConfigSyntaxError) -> Int64 {
+        guard let digits = digitRun(body) else { throw invalid("integer", text, at: location) }
+        if digits.count > 1 && digits[0] == Byte.zero {
+            throw ConfigSyntaxError("invalid integer '\(text)': leading zeros are not allowed", at: location)
+        }
+        // Accumulate the magnitude unsigned, so that -9223372036854775808 fits.
+        let limit: UInt64 = negative ? UInt64(Int64.max) + 1 : UInt64(Int64.max)
+        guard let magnitude = accumulate(digits, radix: 10, limit: limit) else {
+            throw outOfRange(text, at: location)
+        }
+        return negative ? Int64(truncatingIfNeeded: 0 &- magnitude) : Int64(magnitude)
+    }
+
+    private static func radixInteger(
+        _ body: ArraySlice<UInt8>, radix: Int, text: String, at location: SourceLocation
+    ) throws(ConfigSyntaxError) -> Int64 {
+        guard let digits = digitRun(body, radix: radix) else { throw invalid("integer", text, at: location) }
+        guard let value = accumulate(digits, radix: radix, limit: UInt64(Int64.max)) else {
+            throw outOfRange(text, at: location)
+        }
+        return Int64(value)
+    }
+
+    /// The value of validated digits, or nil when it exceeds `limit`.
+    private static func accumulate(_ digits: [UInt8], radix: Int, limit: UInt64) -> UInt64? {
+        var value: UInt64 = 0
+        for byte in digits {
+            let (shifted, overflow) = value.multipliedReportingOverflow(by: UInt64(radix))
+            let (sum, carry) = shifted.addingReportingOverflow(UInt64(digitValue(byte, radix: radix)!))
+            if overflow || carry || sum > limit { return nil }
+            value = sum
+        }
+        return value
+    }
+
+    /// `int [. digits] [e|E [sign] digits]`, with at least a fraction or an exponent.
+    private static func float(
+        _ body: ArraySlice<UInt8>, negative: Bool, text: String, at location: SourceLocation
+    ) throws(ConfigSyntaxError) -> Double {
+        let exponentStart = body.firstIndex { $0 == Byte.lowerE || $0 == Byte.upperE }
+        let mantissa = body[..<(exponentStart ?? body.endIndex)]
+        let dot = mantissa.firstIndex(of: Byte.dot)
+        guard let integerDigits = digitRun(mantissa[..<(dot ?? mantissa.endIndex)]) else {
+            throw invalid("float", text, at: location)
+        }
+        if integerDigits.count > 1 && integerDigits[0] == Byte.zero {
+            throw ConfigSyntaxError("invalid float '\(text)': leading zeros are not allowed", at: location)
+        }
+        // Rebuild the number without underscores in the syntax that `Double.init` reads.
+        var normalized: [UInt8] = negative ? [Byte.minus] : []
+        normalized += integerDigits
+        if let dot {
+            guard let fraction = digitRun(mantissa[(dot + 1)...]) else {
+                throw ConfigSyntaxError(
+                    "invalid float '\(text)': a decimal point must have digits on both sides", at: location)
+            }
+            normalized += [Byte.dot] + fraction
+        }
+        if let exponentStart {
+            var exponent = body[(exponentStart + 1)...]
+            normalized.append(Byte.lowerE)
+            if let sign = exponent.first, sign == Byte.plus || sign == Byte.minus {
+                normalized.append(sign)
+                exponent = exponent.dropFirst()
+            }
+            // The exponent is the one place where leading zeros are allowed.
+            guard let exponentDigits = digitRun(exponent) else {
+                throw ConfigSyntaxError(
+                    "invalid float '\(text)': the exponent must be digits after 'e'", at: location)
+            }
+            normalized += exponentDigits
+        }
+        guard let value = Double(String(decoding: normalized, as: UTF8.self)), value.isFinite else {
+            throw ConfigSyntaxError("float '\(text)' is out of range", at: location)
+        }
+        return value
+    }
+}

@@ -94,7 +94,9 @@ device_args() {
             printf '%s\n' -device "$dev,bus=rp$i,addr=0x0"
         fi
         # The backend string holds whole arguments separated by single spaces.
-        [ -z "$backend" ] || printf '%s\n' $backend
+        local -a backend_args
+        read -r -a backend_args <<< "$backend"
+        [ ${#backend_args[@]} = 0 ] || printf '%s\n' "${backend_args[@]}"
     done
 }
 
@@ -195,10 +197,10 @@ bars() {
     for (( i = 0; i <= 6; i++ )); do
         [ $i -lt $nbars ] || [ $i -eq 6 ] || continue
         # What the config-space probe says (the firmware's view).
-        local off pkind="" psize=0 ppref=0 orig rb
+        local off pkind="" psize=0 ppref=0 rb
         if [ $i -eq 6 ]; then off=$romoff; else off=$(printf '%02x' $(( 0x10 + 4 * i ))); fi
         [ -n "${PROBE[$bdf,$off]:-}" ] || die "$bdf: no probe of config register 0x$off"
-        read -r orig rb <<< "${PROBE[$bdf,$off]}"
+        read -r _ rb <<< "${PROBE[$bdf,$off]}"
         rb=$(( 0x$rb ))
         if [ $skip_next = 1 ]; then
             skip_next=0
@@ -353,4 +355,4 @@ for boot in "${boots[@]}"; do
         fi
     done
 done
-log "done: $(ls "$out" | wc -l) files in $out, $(( $(date +%s) - start_time )) s"
+log "done: $(find "$out" -maxdepth 1 -type f | wc -l) files in $out, $(( $(date +%s) - start_time )) s"

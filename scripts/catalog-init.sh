@@ -37,6 +37,7 @@ wr() {
         _s="$_s$(printf '\\%03o' $(( ($4 >> (8 * _i)) & 255 )))"
         _i=$(( _i + 1 ))
     done
+    # shellcheck disable=SC2059 # the format is the octal escapes built above
     printf "$_s" | dd of="$1/config" bs="$3" seek=$(( $2 / $3 )) count=1 conv=notrunc 2>/dev/null
 }
 

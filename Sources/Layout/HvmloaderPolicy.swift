@@ -1,7 +1,8 @@
 import VMConfig
 
 /// Placement as boot firmware decides it, following Xen's hvmloader: the ECAM and the BARs share
-/// the low hole, allocated upward from its start, largest first; a 64-bit resource goes above
+/// the low hole, allocated upward from its start, largest first (so the ECAM may land between
+/// BARs, splitting the 32-bit window in two); a 64-bit resource goes above
 /// 4 GiB when it is larger than 1 GiB or when what is left no longer fits below. On xen the hole
 /// first grows by doubling from 0xF0000000 until everything fits, into RAM only when allowed.
 /// Whatever does not fit stays unassigned, as hvmloader leaves it.
@@ -9,29 +10,23 @@ enum HvmloaderPolicy {
     static let alwaysHighAbove: UInt64 = Units.giB
 
     static func place(_ config: MachineConfig, requests: [Request]) -> MemoryAssignment {
-        let ecamSize = config.ecam.size
-        let total = requests.reduce(ecamSize) { $0 + $1.size }
+        let ecamRequest = Request(owner: .ecam, size: config.ecam.size, alignment: FixedRanges.ecamAlignment,
+                                  canGoHigh: false, kindName: "ecam")
+        let all = requests + [ecamRequest]
+        let total = all.reduce(0) { $0 + $1.size }
         let (holeStart, lowRAMEnd, relocated) = hole(config, total: total)
         let hole = AddressRange(start: holeStart, limit: MemoryPlacement.holeLimit(config.vmm))
-
-        var warnings: [String] = []
-        if config.ecam.base != nil {
-            warnings.append("ecam.base is ignored by the hvmloader policy: firmware places the ECAM at boot")
-        }
-        // The ECAM goes first, on the first 256 MiB boundary of the hole.
-        let ecamBase = alignUp(hole.start, FixedRanges.ecamAlignment)
-        let ecam = ecamBase + ecamSize <= hole.limit ? AddressRange(start: ecamBase, size: ecamSize) : nil
-        let mmio32 = MemoryPlacement.mmio32(hole: hole, ecam: ecam)
         let highRAMLimit = FixedRanges.fourGiB + (config.memory - lowRAMEnd)
         let mmio64 = MemoryPlacement.window64(config: config, aboveRAM: highRAMLimit, ecam: nil,
                                               highDemand: requests.filter(\.canGoHigh))
-        var assignment = MemoryAssignment(lowRAMEnd: lowRAMEnd, relocatedRAM: relocated, hole: hole, ecam: ecam,
-                                          mmio32: mmio32, mmio64: mmio64, warnings: warnings)
-        if ecam == nil {
-            assignment.unassigned.append(Request(owner: .ecam, size: ecamSize, alignment: FixedRanges.ecamAlignment,
-                                                 canGoHigh: false, kindName: "ecam"))
+        var assignment = MemoryAssignment(lowRAMEnd: lowRAMEnd, relocatedRAM: relocated, hole: hole, ecam: nil,
+                                          mmio32: [hole], mmio64: mmio64)
+        if config.ecam.base != nil {
+            assignment.warnings.append("ecam.base is ignored by the hvmloader policy: firmware places the ECAM at boot")
         }
-        allocate(requests, into: &assignment, remaining: total - (ecam == nil ? 0 : ecamSize))
+        allocate(all, into: &assignment, total: total)
+        assignment.ecam = assignment.addresses.removeValue(forKey: .ecam).map { AddressRange(start: $0, size: config.ecam.size) }
+        assignment.mmio32 = MemoryPlacement.mmio32(hole: hole, ecam: assignment.ecam)
         return assignment
     }
 
@@ -58,8 +53,8 @@ enum HvmloaderPolicy {
         return (start, lowRAMEnd - relocated, relocated)
     }
 
-    static func allocate(_ requests: [Request], into assignment: inout MemoryAssignment, remaining total: UInt64) {
-        var low = RangeAllocator([assignment.mmio32], discipline: .bump)
+    static func allocate(_ requests: [Request], into assignment: inout MemoryAssignment, total: UInt64) {
+        var low = RangeAllocator([assignment.hole], discipline: .bump)
         var high = RangeAllocator(assignment.mmio64.map { [$0] } ?? [], discipline: .bump)
         var remaining = total
         for request in requests.sorted(by: placementOrder) {

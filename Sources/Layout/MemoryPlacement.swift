@@ -20,18 +20,13 @@ enum MemoryPlacement {
     /// The lowest hole start Xen accepts (xl.cfg's mmio_hole is at most 3840 MiB).
     static let xenLowestHoleStart: UInt64 = FixedRanges.fourGiB - ConfigDecoder.holeRange.upperBound
 
-    /// The 32-bit PCI window: the hole less the ECAM, taking the larger side when the ECAM sits
-    /// inside, so the host bridge describes one contiguous window that excludes it.
-    static func mmio32(hole: AddressRange, ecam: AddressRange?) -> AddressRange {
-        guard let ecam, hole.overlaps(ecam) else { return hole }
-        let below = ecam.start > hole.start ? AddressRange(start: hole.start, limit: ecam.start) : nil
-        let above = ecam.limit < hole.limit ? AddressRange(start: ecam.limit, limit: hole.limit) : nil
-        switch (below, above) {
-        case let (below?, above?): return below.size > above.size ? below : above
-        case let (below?, nil): return below
-        case let (nil, above?): return above
-        case (nil, nil): return hole // unreachable: the ECAM never fills the whole hole
-        }
+    /// The 32-bit PCI window: the hole less the ECAM (which the host bridge must not claim).
+    static func mmio32(hole: AddressRange, ecam: AddressRange?) -> [AddressRange] {
+        guard let ecam, hole.overlaps(ecam) else { return [hole] }
+        var ranges: [AddressRange] = []
+        if ecam.start > hole.start { ranges.append(AddressRange(start: hole.start, limit: ecam.start)) }
+        if ecam.limit < hole.limit { ranges.append(AddressRange(start: ecam.limit, limit: hole.limit)) }
+        return ranges
     }
 
     static let defaultWindow64: UInt64 = 32 * Units.giB
@@ -70,7 +65,7 @@ struct MemoryAssignment {
     var relocatedRAM: UInt64
     var hole: AddressRange
     var ecam: AddressRange?
-    var mmio32: AddressRange
+    var mmio32: [AddressRange]
     var mmio64: AddressRange?
     var addresses: [ResourceOwner: UInt64] = [:]
     var unassigned: [Request] = []

@@ -54,8 +54,15 @@ public struct ECAMWindow: Sendable, Hashable {
 /// The host bridge's windows, as its `_CRS` will describe them.
 public struct HostWindows: Sendable, Hashable {
     public var io: AddressRange
-    public var mmio32: AddressRange
+    /// The 32-bit PCI window exactly as the host bridge decodes it: the hole less the ECAM, so
+    /// one range, or two when the ECAM sits inside (as hvmloader's largest-first order can put it).
+    public var mmio32Ranges: [AddressRange]
     public var mmio64: AddressRange?
+
+    /// From the first to the last 32-bit range (it contains the ECAM when there are two).
+    public var mmio32: AddressRange {
+        AddressRange(start: mmio32Ranges.first!.start, limit: mmio32Ranges.last!.limit)
+    }
 }
 
 /// ICH9 settings the firmware programs and the FADT describes.

@@ -14,7 +14,7 @@ extension Planner {
         return Plan(
             name: config.name, policy: config.ecam.policy, vmm: config.vmm, vcpus: config.vcpus, physBits: config.physBits,
             memory: memoryMap, ecam: ecam,
-            windows: HostWindows(io: IOPlacement.space, mmio32: memory.mmio32, mmio64: memory.mmio64),
+            windows: HostWindows(io: IOPlacement.space, mmio32Ranges: memory.mmio32, mmio64: memory.mmio64),
             chipset: ChipsetSettings(pmBase: pmBase, sciIRQ: sciIRQ,
                                      pirqGSIs: (0..<Q35Interrupts.pirqCount).map { Q35Interrupts.firstPIRQGSI + $0 }),
             e820: E820Map.build(memory: memoryMap, ecam: memory.ecam, vmm: config.vmm),

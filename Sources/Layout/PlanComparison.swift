@@ -57,7 +57,7 @@ public struct PlanComparison: Sendable {
         case .barsAbove4G: return String(high.count)
         case .sizeAbove4G: return Quantity.format(high.reduce(0) { $0 + $1.size })
         case .window64: return plan.windows.mmio64.map(\.description) ?? "none"
-        case .window32: return plan.windows.mmio32.description
+        case .window32: return plan.windows.mmio32Ranges.map(\.description).joined(separator: " ")
         case .unassigned: return String(plan.unassigned.count)
         }
     }

@@ -12,6 +12,7 @@ extension Plan {
                          ("busStart", .int(ecam.busStart)), ("busEnd", .int(ecam.busEnd))])
             }),
             ("windows", .object([("io", span(windows.io)), ("mmio32", span(windows.mmio32)),
+                                 ("mmio32Ranges", .array(windows.mmio32Ranges.map(span))),
                                  ("mmio64", .optional(windows.mmio64, span))])),
             ("memory", memory.json),
             ("chipset", .object([("pmBase", .hex(UInt64(chipset.pmBase))), ("sciIrq", .int(chipset.sciIRQ)),

@@ -33,7 +33,7 @@ enum ToolstackPolicy {
             let mmio32 = MemoryPlacement.mmio32(hole: hole, ecam: ecam)
             var assignment = MemoryAssignment(lowRAMEnd: lowRAMEnd, relocatedRAM: 0, hole: hole, ecam: ecam,
                                               mmio32: mmio32, mmio64: nil)
-            var allocator = RangeAllocator([mmio32], discipline: .firstFit)
+            var allocator = RangeAllocator(mmio32, discipline: .firstFit)
             var misfits: [LayoutError.Misfit] = []
             for request in low.sorted(by: placementOrder) {
                 if let address = allocator.allocate(size: request.size, alignment: request.alignment) {
@@ -43,7 +43,7 @@ enum ToolstackPolicy {
                 }
             }
             if misfits.isEmpty { return assignment }
-            lastFailure = .lowWindowTooSmall(needed: neededLowerBound, available: mmio32.size, window: mmio32, misfits: misfits)
+            lastFailure = .lowWindowTooSmall(needed: neededLowerBound, available: mmio32.reduce(0) { $0 + $1.size }, window: hole, misfits: misfits)
         }
         throw lastFailure ?? .lowWindowTooSmall(needed: neededLowerBound, available: 0, window: nil, misfits: low.map(LayoutError.Misfit.init))
     }

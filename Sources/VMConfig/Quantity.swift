@@ -32,13 +32,17 @@ public enum Quantity {
         return UInt64(digits, radix: 10)
     }
 
-    /// The shortest exact rendering: "2G", "512K", "0x1234" for what has no suffix.
+    /// An exact rendering in the largest units: "2G", "512K", "16G+32M+16K", "300".
     public static func format(_ value: UInt64) -> String {
         if value == 0 { return "0" }
-        for (suffix, factor) in suffixes.reversed() where value % factor == 0 {
-            return "\(value / factor)\(suffix)"
+        var rest = value
+        var parts: [String] = []
+        for (suffix, factor) in suffixes.reversed() where rest >= factor {
+            parts.append("\(rest / factor)\(suffix)")
+            rest %= factor
         }
-        return String(value)
+        if rest > 0 { parts.append(String(rest)) }
+        return parts.joined(separator: "+")
     }
 
     public static func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }

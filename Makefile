@@ -1,0 +1,53 @@
+# guestfw — build, test, demo and bench on a fresh Debian machine with Swift installed.
+# Every target installs what it needs and is missing; nothing has to be set up by hand.
+
+SWIFT        ?= swift
+APT_PACKAGES := acpica-tools libelf-dev qemu-system-x86 busybox-static cpio
+CACHE        := .cache
+KERNEL_DIR   := $(CACHE)/kernel
+GUESTFW      := .build/debug/guestfw
+BENCH        := .build/release/guestfw-bench
+
+.PHONY: all deps build test demo bench kernel capture-catalog clean
+
+all: build
+
+# apt-get update runs once, and only when a package is missing.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -q >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing >/dev/null; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --disable-xctest
+
+demo: build
+	@echo "== guestfw build --print-default (the built-in VM) =="
+	@$(GUESTFW) build --print-default
+	@echo; echo "== guestfw plan (built-in default VM) =="
+	@$(GUESTFW) plan
+	@echo; echo "== guestfw compare (built-in default VM) =="
+	@$(GUESTFW) compare
+
+bench: deps
+	$(SWIFT) build -c release --product guestfw-bench
+	$(BENCH) Tables
+
+kernel: deps
+	scripts/fetch-kernel.sh $(KERNEL_DIR)
+
+# Re-captures the device catalog's reference data from QEMU itself (a few minutes under TCG).
+capture-catalog: kernel
+	scripts/capture-catalog.sh Tests/VMConfigTests/Fixtures/qemu-7.2
+
+clean:
+	rm -rf .build out

@@ -3,7 +3,7 @@
 /// fixing a file, not reading our code.
 public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     public var file: String
-    public var location: SourceLocation?
+    public var location: TextPosition?
     /// The key path, e.g. `device[2].bars[1].size`; empty for the whole document.
     public var field: String
     /// The offending value as the user wrote it; nil when the problem is a missing key.
@@ -11,7 +11,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     public var problem: String
     public var accepted: String?
 
-    public init(file: String, location: SourceLocation?, field: String, value: String?,
+    public init(file: String, location: TextPosition?, field: String, value: String?,
                 problem: String, accepted: String? = nil) {
         self.file = file
         self.location = location

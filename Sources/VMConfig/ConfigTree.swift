@@ -1,6 +1,6 @@
 /// A parsed description, before any meaning is given to it: the common shape of TOML and JSON
 /// input, with the line of every value so that errors can point at it.
-public struct SourceLocation: Sendable, Equatable, Hashable {
+public struct TextPosition: Sendable, Equatable, Hashable {
     public var line: Int
     public var column: Int
     public init(line: Int, column: Int) {
@@ -12,8 +12,8 @@ public struct SourceLocation: Sendable, Equatable, Hashable {
 public struct ConfigNode: Sendable, Equatable {
     public var value: ConfigValue
     /// Where the value starts in the source; nil where the reader cannot tell.
-    public var location: SourceLocation?
-    public init(_ value: ConfigValue, at location: SourceLocation? = nil) {
+    public var location: TextPosition?
+    public init(_ value: ConfigValue, at location: TextPosition? = nil) {
         self.value = value
         self.location = location
     }
@@ -46,8 +46,8 @@ public struct ConfigTable: Sendable, Equatable {
         public var key: String
         public var node: ConfigNode
         /// Where the key itself stands (for TOML, the line of `key =`).
-        public var keyLocation: SourceLocation?
-        public init(key: String, node: ConfigNode, keyLocation: SourceLocation? = nil) {
+        public var keyLocation: TextPosition?
+        public init(key: String, node: ConfigNode, keyLocation: TextPosition? = nil) {
             self.key = key
             self.node = node
             self.keyLocation = keyLocation
@@ -65,8 +65,8 @@ public struct ConfigTable: Sendable, Equatable {
 /// A syntax error from a reader: the input is not valid TOML or JSON at all.
 public struct ConfigSyntaxError: Error, Sendable, Equatable {
     public var message: String
-    public var location: SourceLocation
-    public init(_ message: String, at location: SourceLocation) {
+    public var location: TextPosition
+    public init(_ message: String, at location: TextPosition) {
         self.message = message
         self.location = location
     }

@@ -8,6 +8,9 @@ public struct DeviceModel: Sendable, Hashable {
     public var classCode: UInt32
     /// 1 = INTA ... 4 = INTD; 0 = no legacy interrupt.
     public var interruptPin: UInt8
+    /// The implemented BARs. An expansion ROM (index 6) is never prefetchable (its register has no
+    /// such bit); its size is that of QEMU's default ROM image (Debian's ipxe-qemu, seabios)
+    /// rounded up to a power of two.
     public var bars: [BARSpec]
 
     public init(name: String, vendorID: UInt16, deviceID: UInt16, classCode: UInt32,
@@ -98,6 +101,8 @@ public enum DeviceCatalog {
                 bars: [
                     BARSpec(index: 0, kind: .mem32, size: 0x1000000, prefetchable: true),
                     BARSpec(index: 2, kind: .mem32, size: 0x1000),
+                    // vgabios-bochs-display.bin (28 KiB in Debian's seabios 1.16.2) -> 32 KiB ROM BAR.
+                    BARSpec(index: 6, kind: .rom, size: 0x8000),
                 ])
         default:
             return nil

@@ -12,7 +12,7 @@ final class Diagnostics {
                                   value: node.map { render($0.value) }, problem: problem, accepted: accepted))
     }
 
-    func reportMissing(_ field: String, at location: SourceLocation?, accepted: String) {
+    func reportMissing(_ field: String, at location: TextPosition?, accepted: String) {
         errors.append(ConfigError(file: file, location: location, field: field, value: nil,
                                   problem: "is required", accepted: accepted))
     }
@@ -35,11 +35,11 @@ func render(_ value: ConfigValue) -> String {
 struct FieldReader {
     let table: ConfigTable
     let path: String
-    let location: SourceLocation?
+    let location: TextPosition?
     let diagnostics: Diagnostics
     let knownKeys: [String]
 
-    init(_ table: ConfigTable, path: String, location: SourceLocation?, diagnostics: Diagnostics, knownKeys: [String]) {
+    init(_ table: ConfigTable, path: String, location: TextPosition?, diagnostics: Diagnostics, knownKeys: [String]) {
         self.table = table
         self.path = path
         self.location = location
@@ -134,6 +134,9 @@ struct FieldReader {
 
 /// The known key nearest to a misspelt one, when it is near enough to be a likely typo.
 func closest(_ key: String, among candidates: [String]) -> String? {
+    if key.count >= 3, let extended = candidates.first(where: { $0.lowercased().hasPrefix(key.lowercased()) }) {
+        return extended
+    }
     let scored = candidates.map { ($0, editDistance(key.lowercased(), $0)) }
     guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(1, key.count / 3) else { return nil }
     return best.0

@@ -53,7 +53,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func enterNesting(at location: SourceLocation) throws(ConfigSyntaxError) {
+    private mutating func enterNesting(at location: TextPosition) throws(ConfigSyntaxError) {
         nesting += 1
         if nesting > Self.maximumNesting {
             throw ConfigSyntaxError(
@@ -64,7 +64,7 @@ struct JSONParser {
     // MARK: Containers
 
     /// `{ "key": value, ... }`, at its `{`.
-    private mutating func parseObject(openedAt location: SourceLocation) throws(ConfigSyntaxError) -> ConfigTable {
+    private mutating func parseObject(openedAt location: TextPosition) throws(ConfigSyntaxError) -> ConfigTable {
         try enterNesting(at: location)
         defer { nesting -= 1 }
         cursor.advance()
@@ -113,7 +113,7 @@ struct JSONParser {
     }
 
     /// `[ value, ... ]`, at its `[`.
-    private mutating func parseArray(openedAt location: SourceLocation) throws(ConfigSyntaxError) -> ConfigValue {
+    private mutating func parseArray(openedAt location: TextPosition) throws(ConfigSyntaxError) -> ConfigValue {
         try enterNesting(at: location)
         defer { nesting -= 1 }
         cursor.advance()
@@ -153,14 +153,14 @@ struct JSONParser {
         }
     }
 
-    private func unterminated(_ container: String, openedAt location: SourceLocation) -> ConfigSyntaxError {
+    private func unterminated(_ container: String, openedAt location: TextPosition) -> ConfigSyntaxError {
         let bracket = container == "object" ? "{" : "["
         return ConfigSyntaxError(
             "unterminated \(container): the end of the input comes before the '\(bracket)' of line \(location.line) is closed",
             at: cursor.isAtEnd ? endLocation() : location)
     }
 
-    private func endLocation() -> SourceLocation {
+    private func endLocation() -> TextPosition {
         var copy = cursor
         return copy.location()
     }
@@ -192,7 +192,7 @@ struct JSONParser {
     }
 
     /// `true`, `false`, and the refused `null`.
-    private mutating func parseLiteral(at location: SourceLocation) throws(ConfigSyntaxError) -> ConfigValue {
+    private mutating func parseLiteral(at location: TextPosition) throws(ConfigSyntaxError) -> ConfigValue {
         let start = cursor.offset
         while let byte = cursor.current, Byte.isLetter(byte) || Byte.isDigit(byte) || byte == Byte.underscore {
             cursor.advance()
@@ -212,7 +212,7 @@ struct JSONParser {
 
     /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`. Without a fraction or an
     /// exponent it is an integer, which must fit in 64 bits.
-    private mutating func parseNumber(at location: SourceLocation) throws(ConfigSyntaxError) -> ConfigValue {
+    private mutating func parseNumber(at location: TextPosition) throws(ConfigSyntaxError) -> ConfigValue {
         let start = cursor.offset
         if cursor.current == Byte.minus { cursor.advance() }
         if cursor.current == Byte.zero {
@@ -340,7 +340,7 @@ struct JSONParser {
 
     /// The rest of a `\uXXXX` escape; a character outside the Basic Multilingual Plane is
     /// written as a surrogate pair, `\uD83D\uDE00`, which must come whole.
-    private mutating func parseUnicodeEscape(escapeAt location: SourceLocation) throws(ConfigSyntaxError) -> Unicode.Scalar {
+    private mutating func parseUnicodeEscape(escapeAt location: TextPosition) throws(ConfigSyntaxError) -> Unicode.Scalar {
         let first = try fourHexDigits(escapeAt: location)
         switch first {
         case 0xD800...0xDBFF:
@@ -367,7 +367,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func fourHexDigits(escapeAt location: SourceLocation) throws(ConfigSyntaxError) -> UInt32 {
+    private mutating func fourHexDigits(escapeAt location: TextPosition) throws(ConfigSyntaxError) -> UInt32 {
         var value: UInt32 = 0
         for _ in 0..<4 {
             guard let byte = cursor.current, let digit = Byte.hexValue(byte) else {

@@ -60,7 +60,7 @@ struct SourceCursor {
 
     /// The location of the cursor. Columns count Unicode scalars, so that a column matches what
     /// an editor shows for text without combining marks.
-    mutating func location() -> SourceLocation {
+    mutating func location() -> TextPosition {
         var start = lineStart
         var column = 1
         if columnCacheOffset >= lineStart && columnCacheOffset <= offset {
@@ -72,7 +72,7 @@ struct SourceCursor {
         }
         columnCacheOffset = offset
         columnCacheValue = column
-        return SourceLocation(line: line, column: column)
+        return TextPosition(line: line, column: column)
     }
 
     /// The text of `bytes[range]`.

@@ -39,16 +39,16 @@ final class TOMLTableBuilder {
 
     struct Slot {
         var item: Item
-        var keyLocation: SourceLocation
+        var keyLocation: TextPosition
     }
 
     var origin: Origin
-    var location: SourceLocation
+    var location: TextPosition
     /// Entries in the order in which their keys first appear, as the final table keeps them.
     private var entries: [(key: String, slot: Slot)] = []
     private var index: [String: Int] = [:]
 
-    init(origin: Origin, location: SourceLocation) {
+    init(origin: Origin, location: TextPosition) {
         self.origin = origin
         self.location = location
     }
@@ -63,7 +63,7 @@ final class TOMLTableBuilder {
         entries.append((key, slot))
     }
 
-    func setKeyLocation(_ location: SourceLocation, of key: String) {
+    func setKeyLocation(_ location: TextPosition, of key: String) {
         if let position = index[key] { entries[position].slot.keyLocation = location }
     }
 
@@ -76,10 +76,10 @@ final class TOMLTableBuilder {
 
 /// An array created by `[[a]]` headers; each header appends an element table.
 final class TOMLArrayOfTablesBuilder {
-    let location: SourceLocation
+    let location: TextPosition
     var elements: [TOMLTableBuilder]
 
-    init(location: SourceLocation, first: TOMLTableBuilder) {
+    init(location: TextPosition, first: TOMLTableBuilder) {
         self.location = location
         self.elements = [first]
     }
@@ -105,7 +105,7 @@ extension TOMLTableBuilder.Item {
 /// One part of a (possibly dotted) key, with where it was written.
 struct TOMLKeyPart {
     var name: String
-    var location: SourceLocation
+    var location: TextPosition
 }
 
 struct TOMLParser {
@@ -116,7 +116,7 @@ struct TOMLParser {
     static let maximumKeyParts = 128
 
     private var cursor: SourceCursor
-    private let root = TOMLTableBuilder(origin: .root, location: SourceLocation(line: 1, column: 1))
+    private let root = TOMLTableBuilder(origin: .root, location: TextPosition(line: 1, column: 1))
     /// The table that key/value lines go into: the root, or the table of the last header.
     private var section: TOMLTableBuilder
     private var sectionPath: [String] = []
@@ -337,7 +337,7 @@ struct TOMLParser {
     /// The error for using a finished value (a scalar, a static array or an inline table) as a
     /// table to add to.
     private static func notATable(
-        _ path: [String], _ node: ConfigNode, at location: SourceLocation
+        _ path: [String], _ node: ConfigNode, at location: TextPosition
     ) -> ConfigSyntaxError {
         let name = describe(path)
         let line = node.location.map { " (line \($0.line))" } ?? ""
@@ -384,7 +384,7 @@ struct TOMLParser {
     /// array of tables, a header goes on into the last element (TOML 1.0: `[fruit.physical]`
     /// after `[[fruit]]`).
     private func headerParent(
-        of key: [TOMLKeyPart], header: SourceLocation
+        of key: [TOMLKeyPart], header: TextPosition
     ) throws(ConfigSyntaxError) -> TOMLTableBuilder {
         var table = root
         for position in 0..<(key.count - 1) {
@@ -408,7 +408,7 @@ struct TOMLParser {
     }
 
     private func defineTable(
-        _ key: [TOMLKeyPart], header: SourceLocation
+        _ key: [TOMLKeyPart], header: TextPosition
     ) throws(ConfigSyntaxError) -> TOMLTableBuilder {
         let parent = try headerParent(of: key, header: header)
         let last = key[key.count - 1]
@@ -443,7 +443,7 @@ struct TOMLParser {
     }
 
     private func appendArrayElement(
-        _ key: [TOMLKeyPart], header: SourceLocation
+        _ key: [TOMLKeyPart], header: TextPosition
     ) throws(ConfigSyntaxError) -> TOMLTableBuilder {
         let parent = try headerParent(of: key, header: header)
         let last = key[key.count - 1]
@@ -510,7 +510,7 @@ struct TOMLParser {
         return ConfigNode(value, at: location)
     }
 
-    private mutating func enterNesting(at location: SourceLocation) throws(ConfigSyntaxError) {
+    private mutating func enterNesting(at location: TextPosition) throws(ConfigSyntaxError) {
         nesting += 1
         if nesting > Self.maximumNesting {
             throw ConfigSyntaxError(
@@ -520,7 +520,7 @@ struct TOMLParser {
     }
 
     /// `[ value, value, ]`, over as many lines as it likes, with comments.
-    private mutating func parseArray(openedAt location: SourceLocation) throws(ConfigSyntaxError) -> ConfigValue {
+    private mutating func parseArray(openedAt location: TextPosition) throws(ConfigSyntaxError) -> ConfigValue {
         try enterNesting(at: location)
         defer { nesting -= 1 }
         cursor.advance()
@@ -551,7 +551,7 @@ struct TOMLParser {
     }
 
     /// `{ key = value, key = value }` on one line, with no trailing comma (TOML 1.0).
-    private mutating func parseInlineTable(openedAt location: SourceLocation) throws(ConfigSyntaxError) -> ConfigTable {
+    private mutating func parseInlineTable(openedAt location: TextPosition) throws(ConfigSyntaxError) -> ConfigTable {
         try enterNesting(at: location)
         defer { nesting -= 1 }
         cursor.advance()
@@ -588,7 +588,7 @@ struct TOMLParser {
 
     // MARK: Strings
 
-    private mutating func unterminatedString(openedAt location: SourceLocation, multiline: Bool) -> ConfigSyntaxError {
+    private mutating func unterminatedString(openedAt location: TextPosition, multiline: Bool) -> ConfigSyntaxError {
         let hint =
             multiline
             ? "the multi-line string is never closed"
@@ -772,7 +772,7 @@ struct TOMLParser {
 
     /// `\uXXXX` or `\UXXXXXXXX`: exactly that many hex digits naming a Unicode scalar value.
     private mutating func appendUnicodeEscape(
-        digits: Int, escapeAt location: SourceLocation, to buffer: inout [UInt8]
+        digits: Int, escapeAt location: TextPosition, to buffer: inout [UInt8]
     ) throws(ConfigSyntaxError) {
         let letter = digits == 4 ? "u" : "U"
         var value: UInt32 = 0
@@ -802,7 +802,7 @@ struct TOMLParser {
             || byte == Byte.minus || byte == Byte.dot || byte == Byte.colon
     }
 
-    private mutating func parseBareValue(at location: SourceLocation) throws(ConfigSyntaxError) -> ConfigValue {
+    private mutating func parseBareValue(at location: TextPosition) throws(ConfigSyntaxError) -> ConfigValue {
         let start = cursor.offset
         while let byte = cursor.current, Self.isBareValueByte(byte) { cursor.advance() }
         let token = cursor.bytes[start..<cursor.offset]
@@ -830,7 +830,7 @@ struct TOMLParser {
 /// `-3.14`, `6.02e23`.
 enum TOMLNumber {
     static func parse(
-        _ token: ArraySlice<UInt8>, text: String, at location: SourceLocation
+        _ token: ArraySlice<UInt8>, text: String, at location: TextPosition
     ) throws(ConfigSyntaxError) -> ConfigValue {
         var body = token
         let sign = body.first
@@ -903,21 +903,21 @@ enum TOMLNumber {
         return previousWasDigit ? result : nil
     }
 
-    private static func invalid(_ kind: String, _ text: String, at location: SourceLocation) -> ConfigSyntaxError {
+    private static func invalid(_ kind: String, _ text: String, at location: TextPosition) -> ConfigSyntaxError {
         let hint =
             text.contains("_")
             ? " (digits only, and each underscore between two digits)" : ""
         return ConfigSyntaxError("invalid \(kind) '\(text)'\(hint)", at: location)
     }
 
-    private static func outOfRange(_ text: String, at location: SourceLocation) -> ConfigSyntaxError {
+    private static func outOfRange(_ text: String, at location: TextPosition) -> ConfigSyntaxError {
         ConfigSyntaxError(
             "integer '\(text)' is out of range: integers must fit in 64 bits, from -9223372036854775808 to 9223372036854775807",
             at: location)
     }
 
     private static func decimalInteger(
-        _ body: ArraySlice<UInt8>, negative: Bool, text: String, at location: SourceLocation
+        _ body: ArraySlice<UInt8>, negative: Bool, text: String, at location: TextPosition
     ) throws(ConfigSyntaxError) -> Int64 {
         guard let digits = digitRun(body) else { throw invalid("integer", text, at: location) }
         if digits.count > 1 && digits[0] == Byte.zero {
@@ -932,7 +932,7 @@ enum TOMLNumber {
     }
 
     private static func radixInteger(
-        _ body: ArraySlice<UInt8>, radix: Int, text: String, at location: SourceLocation
+        _ body: ArraySlice<UInt8>, radix: Int, text: String, at location: TextPosition
     ) throws(ConfigSyntaxError) -> Int64 {
         guard let digits = digitRun(body, radix: radix) else { throw invalid("integer", text, at: location) }
         guard let value = accumulate(digits, radix: radix, limit: UInt64(Int64.max)) else {
@@ -955,7 +955,7 @@ enum TOMLNumber {
 
     /// `int [. digits] [e|E [sign] digits]`, with at least a fraction or an exponent.
     private static func float(
-        _ body: ArraySlice<UInt8>, negative: Bool, text: String, at location: SourceLocation
+        _ body: ArraySlice<UInt8>, negative: Bool, text: String, at location: TextPosition
     ) throws(ConfigSyntaxError) -> Double {
         let exponentStart = body.firstIndex { $0 == Byte.lowerE || $0 == Byte.upperE }
         let mantissa = body[..<(exponentStart ?? body.endIndex)]

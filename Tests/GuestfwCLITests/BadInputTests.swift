@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+
+/// One description that must be refused: the exit code, and words the message must contain
+/// (file, line, field, value, what is accepted).
+struct BadInput: CustomTestStringConvertible, Sendable {
+    var name: String
+    var text: String
+    var words: [String]
+    var exitCode: Int32 = 2
+    var file = "vm.toml"
+    var arguments: [String] = []
+
+    var testDescription: String { name }
+}
+
+let minimalPort = """
+    [[root_port]]
+    id = "rp1"
+
+    """
+
+let badInputs: [BadInput] = [
+    BadInput(name: "TOML syntax error", text: "memory = \"2G\nvcpus = 1\n", words: ["vm.toml:1", "unterminated"]),
+    BadInput(name: "JSON syntax error", text: "{ \"memory\": \"2G\", }", words: ["vm.json:1", "trailing"], file: "vm.json"),
+    BadInput(name: "JSON null", text: "{ \"memory\": null }", words: ["vm.json:1", "null"], file: "vm.json"),
+    BadInput(name: "unknown key with a suggestion", text: "memroy = \"2G\"\nmemory = \"2G\"\n",
+             words: ["vm.toml:1", "memroy", "unknown key", "did you mean \"memory\""]),
+    BadInput(name: "memory missing", text: "vcpus = 2\n", words: ["memory", "is required"]),
+    BadInput(name: "memory not a size", text: "memory = \"3X\"\n", words: ["vm.toml:1", "memory = \"3X\"", "not a size", "accepted"]),
+    BadInput(name: "memory too small", text: "memory = \"64M\"\n", words: ["memory = \"64M\"", "128M"]),
+    BadInput(name: "memory not whole MiB", text: "memory = \"1000K\"\n", words: ["memory = \"1000K\"", "multiple of 1M"]),
+    BadInput(name: "memory negative", text: "memory = -1\n", words: ["memory = -1", "negative"]),
+    BadInput(name: "vmm unknown", text: "memory = \"2G\"\nvmm = \"kvm\"\n", words: ["vm.toml:2", "vmm = \"kvm\"", "\"qemu\" or \"xen\""]),
+    BadInput(name: "vcpus zero", text: "memory = \"2G\"\nvcpus = 0\n", words: ["vcpus = 0", "1 to 255"]),
+    BadInput(name: "vcpus wrong type", text: "memory = \"2G\"\nvcpus = \"2\"\n", words: ["vcpus = \"2\"", "must be an integer"]),
+    BadInput(name: "phys_bits out of range", text: "memory = \"2G\"\nphys_bits = 60\n", words: ["phys_bits = 60", "36 to 52"]),
+    BadInput(name: "ecam buses not a PCIEXBAR length", text: "memory = \"2G\"\n[ecam]\nbuses = 100\n",
+             words: ["vm.toml:3", "ecam.buses = 100", "64, 128 or 256"]),
+    BadInput(name: "ecam base unaligned", text: "memory = \"2G\"\n[ecam]\npolicy = \"toolstack\"\nbase = \"0xB1000000\"\n",
+             words: ["vm.toml:4", "ecam.base = \"0xB1000000\"", "not aligned to 256M"]),
+    BadInput(name: "ecam base above 64G", text: "memory = \"2G\"\n[ecam]\npolicy = \"toolstack\"\nbase = \"0x1000000000\"\n",
+             words: ["ecam.base = \"0x1000000000\"", "above 64G"]),
+    BadInput(name: "ecam base over the chipset", text: "memory = \"2G\"\n[ecam]\npolicy = \"toolstack\"\nbase = \"0xF0000000\"\n",
+             words: ["ecam.base = \"0xF0000000\"", "chipset"]),
+    BadInput(name: "ecam base over RAM", text: "memory = \"2G\"\n[ecam]\npolicy = \"toolstack\"\nbase = \"0x40000000\"\n",
+             words: ["vm.toml", "ecam.base = 0x40000000", "overlaps RAM", "low RAM ends at 0x80000000"]),
+    BadInput(name: "mmio hole too small", text: "memory = \"2G\"\n[mmio]\nhole = \"100M\"\n", words: ["mmio.hole = \"100M\"", "256M to 3840M"]),
+    BadInput(name: "window64 not whole GiB", text: "memory = \"2G\"\n[mmio]\nwindow64 = \"3M\"\n", words: ["mmio.window64 = \"3M\"", "multiple of 1G"]),
+    BadInput(name: "relocate_ram on qemu", text: "memory = \"2G\"\n[mmio]\nrelocate_ram = true\n",
+             words: ["mmio.relocate_ram = true", "never relocates RAM", "vmm = \\\"xen\\\"".replacingOccurrences(of: "\\", with: "")]),
+    BadInput(name: "duplicate root port id", text: "memory = \"2G\"\n" + minimalPort + minimalPort,
+             words: ["vm.toml:5", "root_port[1].id = \"rp1\"", "duplicate id", "root_port[0]"]),
+    BadInput(name: "device id clashes with a port", text: "memory = \"2G\"\n" + minimalPort + "[[device]]\nid = \"rp1\"\nmodel = \"nvme\"\n",
+             words: ["device[0].id = \"rp1\"", "duplicate id"]),
+    BadInput(name: "bus names no root port", text: "memory = \"2G\"\n" + minimalPort + "[[device]]\nid = \"d\"\nmodel = \"nvme\"\nbus = \"rp2\"\n",
+             words: ["vm.toml:7", "device[0].bus = \"rp2\"", "names no root port", "did you mean \"rp1\""]),
+    BadInput(name: "two functions on one address", text: "memory = \"2G\"\n[[root_port]]\nid = \"a\"\naddr = \"10.0\"\n[[root_port]]\nid = \"b\"\naddr = \"10.0\"\n",
+             words: ["root_port[1].addr = \"10.0\"", "two functions on one address", "root_port[0]"]),
+    BadInput(name: "address of the chipset", text: "memory = \"2G\"\n[[root_port]]\nid = \"a\"\naddr = \"1f.0\"\n",
+             words: ["root_port[0].addr = \"1f.0\"", "chipset", "01 to 1e"]),
+    BadInput(name: "address malformed", text: "memory = \"2G\"\n[[root_port]]\nid = \"a\"\naddr = \"zz\"\n",
+             words: ["root_port[0].addr = \"zz\"", "DD.F"]),
+    BadInput(name: "device behind a port not at device 0", text: "memory = \"2G\"\n" + minimalPort + "[[device]]\nid = \"d\"\nmodel = \"nvme\"\nbus = \"rp1\"\naddr = \"3.0\"\n",
+             words: ["device[0].addr = \"3.0\"", "device 0 only"]),
+    BadInput(name: "function without function 0", text: "memory = \"2G\"\n[[root_port]]\nid = \"a\"\naddr = \"10.3\"\n",
+             words: ["root_port[0].addr = \"10.3\"", "without a function 0"]),
+    BadInput(name: "unknown model with a suggestion", text: "memory = \"2G\"\n[[device]]\nid = \"d\"\nmodel = \"virtio-net\"\n",
+             words: ["device[0].model = \"virtio-net\"", "not a model in the catalog", "did you mean \"virtio-net-pci\""]),
+    BadInput(name: "neither model nor bars", text: "memory = \"2G\"\n[[device]]\nid = \"d\"\n", words: ["device[0].model", "is required", "passthrough"]),
+    BadInput(name: "both model and bars", text: "memory = \"2G\"\n[[device]]\nid = \"d\"\nmodel = \"nvme\"\nbars = [{ bar = 0, size = \"4K\", kind = \"mem32\" }]\n",
+             words: ["device[0].bars", "either model or bars"]),
+    BadInput(name: "BAR size not a power of two", text: "memory = \"2G\"\n[[device]]\nid = \"gpu\"\npassthrough = \"0000:65:00.0\"\nbars = [\n  { bar = 0, size = \"3M\", kind = \"mem32\" },\n]\n",
+             words: ["vm.toml:6", "device[0].bars[0].size = \"3M\"", "power of two"]),
+    BadInput(name: "BAR size zero", text: "memory = \"2G\"\n[[device]]\nid = \"gpu\"\nbars = [{ bar = 0, size = 0, kind = \"mem64\" }]\n",
+             words: ["device[0].bars[0].size = 0", "power of two"]),
+    BadInput(name: "32-bit BAR too large", text: "memory = \"2G\"\n[[device]]\nid = \"gpu\"\nbars = [{ bar = 0, size = \"4G\", kind = \"mem32\" }]\n",
+             words: ["device[0].bars[0].size = \"4G\"", "16 bytes to 2G"]),
+    BadInput(name: "64-bit BAR at index 5", text: "memory = \"2G\"\n[[device]]\nid = \"gpu\"\nbars = [{ bar = 5, size = \"1M\", kind = \"mem64\" }]\n",
+             words: ["device[0].bars[0].bar = 5", "two registers"]),
+    BadInput(name: "BAR registers overlap", text: "memory = \"2G\"\n[[device]]\nid = \"gpu\"\nbars = [{ bar = 0, size = \"1M\", kind = \"mem64\" }, { bar = 1, size = \"4K\", kind = \"mem32\" }]\n",
+             words: ["device[0].bars[1].bar = 1", "already used by bar 0"]),
+    BadInput(name: "rom as a BAR kind", text: "memory = \"2G\"\n[[device]]\nid = \"gpu\"\nbars = [{ bar = 0, size = \"64K\", kind = \"rom\" }]\n",
+             words: ["device[0].bars[0].kind = \"rom\"", "rom key"]),
+    BadInput(name: "prefetchable I/O BAR", text: "memory = \"2G\"\n[[device]]\nid = \"gpu\"\nbars = [{ bar = 0, size = 64, kind = \"io\", prefetchable = true }]\n",
+             words: ["device[0].bars[0].prefetchable = true", "I/O BAR cannot be prefetchable"]),
+    BadInput(name: "ivshmem without size", text: "memory = \"2G\"\n[[device]]\nid = \"shm\"\nmodel = \"ivshmem-plain\"\n",
+             words: ["device[0].size", "is required", "power of two"]),
+    BadInput(name: "size for a model without one", text: "memory = \"2G\"\n[[device]]\nid = \"n\"\nmodel = \"nvme\"\nsize = \"1M\"\n",
+             words: ["device[0].size = \"1M\"", "only a sized model"]),
+    BadInput(name: "ivshmem size not a power of two", text: "memory = \"2G\"\n[[device]]\nid = \"shm\"\nmodel = \"ivshmem-plain\"\nsize = \"12M\"\n",
+             words: ["device[0].size = \"12M\"", "power of two"]),
+    BadInput(name: "more root ports than bus 0 has addresses",
+             text: "memory = \"2G\"\n" + (0..<241).map { "[[root_port]]\nid = \"p\($0)\"\n" }.joined(),
+             words: ["241", "bus 0 has 240"]),
+    BadInput(name: "nine devices behind one port",
+             text: "memory = \"2G\"\n" + minimalPort + (0..<9).map { "[[device]]\nid = \"d\($0)\"\nmodel = \"nvme\"\nbus = \"rp1\"\n" }.joined(),
+             words: ["device[8]", "9th function"]),
+    BadInput(name: "bus reservations exceed the ECAM",
+             text: "memory = \"2G\"\n[ecam]\nbuses = 64\n[[root_port]]\nid = \"a\"\nreserve = { bus = 64 }\n",
+             words: ["ecam.buses = 64", "need 65 bus numbers", "128 or 256"]),
+    BadInput(name: "I/O reservation not 4K granular",
+             text: "memory = \"2G\"\n[[root_port]]\nid = \"a\"\nreserve = { io = \"5K\" }\n",
+             words: ["root_port[0].reserve.io = \"5K\"", "multiple of 4K"]),
+    BadInput(name: "unknown reservation key",
+             text: "memory = \"2G\"\n[[root_port]]\nid = \"a\"\nreserve = { pref32 = \"1M\" }\n",
+             words: ["root_port[0].reserve.pref32", "unknown key", "pref64"]),
+    BadInput(name: "boolean given as a string", text: "memory = \"2G\"\n[[root_port]]\nid = \"a\"\nhotplug = \"yes\"\n",
+             words: ["vm.toml:4", "root_port[0].hotplug = \"yes\"", "true or false"]),
+    BadInput(name: "device is not a table", text: "memory = \"2G\"\ndevice = 3\n", words: ["device = 3", "must be an array"]),
+    BadInput(name: "invalid name", text: "name = \"my vm!\"\nmemory = \"2G\"\n", words: ["name = \"my vm!\"", "letters, digits"]),
+    BadInput(name: "passthrough address malformed",
+             text: "memory = \"2G\"\n[[device]]\nid = \"g\"\npassthrough = \"65:00.0\"\nbars = [{ bar = 0, size = \"1M\", kind = \"mem32\" }]\n",
+             words: ["device[0].passthrough = \"65:00.0\"", "SSSS:BB:DD.F"]),
+    BadInput(name: "unknown policy on the command line", text: "memory = \"2G\"\n", words: ["--policy", "bogus"], arguments: ["--policy", "bogus"]),
+    BadInput(name: "impossible toolstack layout", text: """
+        memory = "2G"
+        [ecam]
+        policy = "toolstack"
+        [[device]]
+        id = "big"
+        bars = [{ bar = 0, size = "2G", kind = "mem32" }]
+        """, words: ["vm.toml", "no layout exists under the toolstack policy", "big BAR 0 mem32 (2G)", "short by"], exitCode: 1),
+]
+
+@Suite("Bad input")
+struct BadInputTests {
+    @Test(arguments: badInputs)
+    func refused(_ input: BadInput) throws {
+        let run = try Guestfw.run(["plan", input.file] + input.arguments, files: [input.file: input.text])
+        #expect(run.exitCode == input.exitCode, "stderr: \(run.stderr)")
+        for word in input.words {
+            #expect(run.stderr.contains(word), "message lacks \"\(word)\": \(run.stderr)")
+        }
+        #expect(run.stdout.isEmpty)
+        #expect(run.filesAfter == [input.file], "a refused run wrote files")
+    }
+
+    @Test func missingFileIsNamed() throws {
+        let run = try Guestfw.run(["plan", "nowhere.toml"])
+        #expect(run.exitCode == 2)
+        #expect(run.stderr.contains("nowhere.toml"))
+        #expect(run.stderr.contains("no such file") || run.stderr.contains("No such file"))
+    }
+
+    @Test func everyErrorOfAFileIsReportedAtOnce() throws {
+        let run = try Guestfw.run(["plan", "vm.toml"], files: ["vm.toml": "memory = \"2X\"\nvcpus = 0\nvmm = \"kvm\"\n"])
+        #expect(run.exitCode == 2)
+        #expect(run.stderr.split(separator: "\n").count == 3, "\(run.stderr)")
+    }
+
+    @Test func atLeastTwentyFiveDistinctBadInputs() {
+        #expect(Set(badInputs.map(\.name)).count >= 25)
+        #expect(Set(badInputs.map(\.text)).count == badInputs.count)
+    }
+}

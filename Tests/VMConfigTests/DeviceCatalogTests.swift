@@ -1,0 +1,274 @@
+import Foundation
+import Testing
+import VMConfig
+
+/// Holds `DeviceCatalog` to what QEMU 7.2 itself presents: the fixtures in `Fixtures/qemu-7.2/`
+/// were captured by `scripts/capture-catalog.sh` (booting QEMU with every model, in both
+/// placements) and are described at the top of every fixture file.
+@Suite("Device catalog vs. QEMU 7.2 captures")
+struct DeviceCatalogTests {
+    // MARK: - Catalog against the captured data
+
+    @Test("catalog model equals the capture", arguments: DeviceCatalog.endpointModels, Placement.allCases)
+    func endpointMatchesCapture(name: String, placement: Placement) throws {
+        let fixtures = try CapturedFunction.all().filter { $0.model == name && $0.placement == placement }
+        #expect(!fixtures.isEmpty, "\(name) (\(placement.rawValue)): no fixture (run scripts/capture-catalog.sh)")
+        for fixture in fixtures {
+            let context = "\(fixture.label) [\(fixture.file)]"
+            guard let model = DeviceCatalog.model(named: name, placement: placement, size: fixture.size) else {
+                Issue.record("\(context): DeviceCatalog.model(named:placement:size:) returned nil")
+                continue
+            }
+            expectEqual(model, fixture, context: context)
+        }
+    }
+
+    @Test("DeviceCatalog.rootPort equals the capture")
+    func rootPortMatchesCapture() throws {
+        let fixtures = try CapturedFunction.all().filter { $0.model == DeviceCatalog.rootPortModel }
+        #expect(fixtures.count == 1, "\(DeviceCatalog.rootPortModel): expected one fixture, found \(fixtures.count)")
+        for fixture in fixtures {
+            expectEqual(DeviceCatalog.rootPort, fixture, context: "\(fixture.label) [\(fixture.file)]")
+        }
+    }
+
+    // MARK: - The catalog cannot grow or drift without data
+
+    @Test("every endpoint model has fixtures for both placements", arguments: DeviceCatalog.endpointModels)
+    func fixturesCoverBothPlacements(name: String) throws {
+        let all = try CapturedFunction.all()
+        for placement in Placement.allCases {
+            let fixtures = all.filter { $0.model == name && $0.placement == placement }
+            #expect(!fixtures.isEmpty, "\(name) (\(placement.rawValue)): no fixture for this placement")
+            if DeviceCatalog.sizedModels.contains(name) {
+                // Two sizes at least, so the data shows which BAR follows the size.
+                let sizes = Set(fixtures.compactMap(\.size))
+                #expect(sizes.count >= 2,
+                        "\(name) (\(placement.rawValue)): sized model needs fixtures of two sizes, found \(sizes.count)")
+            }
+        }
+    }
+
+    @Test("every fixture names a catalog model, and its file name agrees with its content")
+    func fixturesBelongToCatalog() throws {
+        let all = try CapturedFunction.all()
+        #expect(!all.isEmpty, "no fixtures found in the test bundle")
+        for fixture in all {
+            let context = "\(fixture.label) [\(fixture.file)]"
+            let known = fixture.model == DeviceCatalog.rootPortModel
+                || DeviceCatalog.endpointModels.contains(fixture.model)
+            #expect(known, "\(context): model: not in DeviceCatalog")
+            let sized = DeviceCatalog.sizedModels.contains(fixture.model)
+            #expect(sized == (fixture.size != nil),
+                    "\(context): size: \(sized ? "sized model without a size line" : "size line for an unsized model")")
+            #expect(fixture.file == fixture.expectedFileName,
+                    "\(context): file name: expected \(fixture.expectedFileName)")
+        }
+        let labels = all.map(\.label)
+        #expect(Set(labels).count == labels.count, "two fixtures for the same model, placement and size")
+    }
+
+    @Test("a sized model's shared-memory BAR follows the size parameter", arguments: DeviceCatalog.sizedModels.sorted())
+    func sizeDrivesBAR(name: String) throws {
+        let fixtures = try CapturedFunction.all().filter { $0.model == name }
+        for fixture in fixtures {
+            let context = "\(fixture.label) [\(fixture.file)]"
+            let size = try #require(fixture.size, "\(context): size: missing")
+            // The data: exactly one captured BAR has the parameter's size ...
+            let captured = fixture.bars.filter { $0.size == size }
+            #expect(captured.count == 1, "\(context): bars: expected one captured BAR of size \(hex(size))")
+            // ... and the catalog, asked for that size, puts it on the same BAR.
+            for placement in Placement.allCases {
+                let model = DeviceCatalog.model(named: name, placement: placement, size: size)
+                let sized = model?.bars.filter { $0.size == size } ?? []
+                #expect(sized.map(\.index) == captured.map(\.index),
+                        "\(name) (\(placement.rawValue), size \(hex(size))): bars: catalog puts the size on BARs \(sized.map(\.index)), QEMU on \(captured.map(\.index))")
+            }
+        }
+        // Different sizes give different captures: the size really reaches the device.
+        let byPlacement = Dictionary(grouping: fixtures, by: \.placement)
+        for (placement, group) in byPlacement {
+            let barSets = Set(group.map { $0.bars.map(\.fixtureLine) })
+            #expect(barSets.count == Set(group.compactMap(\.size)).count,
+                    "\(name) (\(placement.rawValue)): bars: captures of different sizes have the same BARs")
+        }
+    }
+
+    @Test("names outside the catalog give nil")
+    func unknownModel() {
+        #expect(DeviceCatalog.model(named: "rtl8139", placement: .rootPort) == nil)
+        #expect(DeviceCatalog.model(named: DeviceCatalog.rootPortModel, placement: .rootBus) == nil)
+    }
+
+    // MARK: - Comparison
+
+    /// One `#expect` per field, each message naming model, placement and field.
+    private func expectEqual(_ model: DeviceModel, _ fixture: CapturedFunction, context: String,
+                             sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(model.name == fixture.model, "\(context): name: catalog \(model.name)", sourceLocation: sourceLocation)
+        #expect(model.vendorID == fixture.vendorID,
+                "\(context): vendorID: catalog \(hex(model.vendorID)), QEMU \(hex(fixture.vendorID))",
+                sourceLocation: sourceLocation)
+        #expect(model.deviceID == fixture.deviceID,
+                "\(context): deviceID: catalog \(hex(model.deviceID)), QEMU \(hex(fixture.deviceID))",
+                sourceLocation: sourceLocation)
+        #expect(model.classCode == fixture.classCode,
+                "\(context): classCode: catalog \(hex(model.classCode, digits: 6)), QEMU \(hex(fixture.classCode, digits: 6))",
+                sourceLocation: sourceLocation)
+        #expect(model.interruptPin == fixture.interruptPin,
+                "\(context): interruptPin: catalog \(model.interruptPin), QEMU \(fixture.interruptPin)",
+                sourceLocation: sourceLocation)
+        let catalogBars = model.bars.sorted(by: BARSpec.captureOrder)
+        let capturedBars = fixture.bars.sorted(by: BARSpec.captureOrder)
+        if catalogBars != capturedBars {
+            let onlyCatalog = catalogBars.filter { !capturedBars.contains($0) }.map(\.fixtureLine)
+            let onlyQEMU = capturedBars.filter { !catalogBars.contains($0) }.map(\.fixtureLine)
+            var differences: [String] = []
+            if !onlyCatalog.isEmpty { differences.append("only in the catalog: \(onlyCatalog.joined(separator: ", "))") }
+            if !onlyQEMU.isEmpty { differences.append("only in QEMU: \(onlyQEMU.joined(separator: ", "))") }
+            Issue.record("\(context): bars: \(differences.joined(separator: "; "))", sourceLocation: sourceLocation)
+        }
+    }
+}
+
+// MARK: - Fixtures
+
+/// One PCI function as captured from QEMU (one fixture file).
+private struct CapturedFunction: Sendable {
+    var file: String
+    var model: String
+    var placement: Placement
+    var size: UInt64?
+    var vendorID: UInt16
+    var deviceID: UInt16
+    var classCode: UInt32
+    var interruptPin: UInt8
+    var bars: [BARSpec]
+
+    var label: String {
+        "\(model) (\(placement.rawValue)\(size.map { ", size \(hex($0))" } ?? ""))"
+    }
+
+    /// The capture script's naming: `MODEL[-SIZE].PLACEMENT.txt`, `pcie-root-port.txt`.
+    var expectedFileName: String {
+        if model == DeviceCatalog.rootPortModel { return "\(model).txt" }
+        return "\(model)\(size.map { "-" + sizeName($0) } ?? "").\(placement.rawValue).txt"
+    }
+
+    static let directoryName = "qemu-7.2"
+
+    /// Every fixture in `Fixtures/qemu-7.2/` of the test bundle, parsed once.
+    static func all() throws -> [CapturedFunction] { try cache.get() }
+
+    private static let cache: Result<[CapturedFunction], any Error> = Result { try load() }
+
+    private static func load() throws -> [CapturedFunction] {
+        guard let fixtures = Bundle.module.url(forResource: "Fixtures", withExtension: nil) else {
+            throw CaptureFixtureError(file: "Fixtures", line: 0, message: "no Fixtures directory in the test bundle")
+        }
+        let directory = fixtures.appendingPathComponent(directoryName, isDirectory: true)
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { $0.hasSuffix(".root-bus.txt") || $0.hasSuffix(".root-port.txt") || $0 == "pcie-root-port.txt" }
+            .sorted()
+        return try names.map { name in
+            try parse(String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8), file: name)
+        }
+    }
+
+    /// Parses the line format documented at the top of every fixture. Unknown keys are errors,
+    /// so a format change cannot silently drop a field.
+    static func parse(_ text: String, file: String) throws -> CapturedFunction {
+        var fields: [String: UInt64] = [:]
+        var model: String?
+        var placement: Placement?
+        var bars: [BARSpec] = []
+        for (lineIndex, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let words = line.split(separator: " ").map(String.init)
+            func fail(_ message: String) -> CaptureFixtureError {
+                CaptureFixtureError(file: file, line: lineIndex + 1, message: "\(message): \(line)")
+            }
+            func number(_ word: String) throws -> UInt64 {
+                let value = word.hasPrefix("0x") ? UInt64(word.dropFirst(2), radix: 16) : UInt64(word)
+                guard let value else { throw fail("bad number '\(word)'") }
+                return value
+            }
+            switch words[0] {
+            case "model":
+                guard words.count == 2 else { throw fail("expected 'model NAME'") }
+                model = words[1]
+            case "placement":
+                guard words.count == 2, let p = Placement(rawValue: words[1]) else { throw fail("bad placement") }
+                placement = p
+            case "size", "vendor", "device", "class", "pin", "revision", "subsystem-vendor", "subsystem",
+                 "header-type":
+                guard words.count == 2 else { throw fail("expected '\(words[0]) VALUE'") }
+                guard fields[words[0]] == nil else { throw fail("duplicate \(words[0])") }
+                fields[words[0]] = try number(words[1])
+            case "bdf":
+                guard words.count == 2 else { throw fail("expected 'bdf BB:DD.F'") }
+            case "bar":
+                // bar I KIND size 0xS pref 0|1
+                guard words.count == 7, words[3] == "size", words[5] == "pref",
+                      let index = Int(words[1]), (0...BARSpec.romIndex).contains(index),
+                      let kind = BARKind(rawValue: words[2]),
+                      words[6] == "0" || words[6] == "1"
+                else { throw fail("expected 'bar I KIND size 0xS pref 0|1'") }
+                guard (kind == .rom) == (index == BARSpec.romIndex) else { throw fail("rom kind only at index 6") }
+                guard !bars.contains(where: { $0.index == index }) else { throw fail("duplicate bar \(index)") }
+                bars.append(BARSpec(index: index, kind: kind, size: try number(words[4]), prefetchable: words[6] == "1"))
+            case "config":
+                guard words.count == 18 else { throw fail("expected 'config 0xOFF' and 16 bytes") }
+            default:
+                throw fail("unknown key '\(words[0])'")
+            }
+        }
+        func required(_ key: String) throws -> UInt64 {
+            guard let value = fields[key] else { throw CaptureFixtureError(file: file, line: 0, message: "no '\(key)' line") }
+            return value
+        }
+        guard let model else { throw CaptureFixtureError(file: file, line: 0, message: "no 'model' line") }
+        guard let placement else { throw CaptureFixtureError(file: file, line: 0, message: "no 'placement' line") }
+        let vendor = try required("vendor"), device = try required("device")
+        let classCode = try required("class"), pin = try required("pin")
+        guard vendor <= 0xffff, device <= 0xffff, classCode <= 0xff_ffff, pin <= 4 else {
+            throw CaptureFixtureError(file: file, line: 0, message: "vendor, device, class or pin out of range")
+        }
+        return CapturedFunction(
+            file: file, model: model, placement: placement, size: fields["size"],
+            vendorID: UInt16(vendor), deviceID: UInt16(device), classCode: UInt32(classCode),
+            interruptPin: UInt8(pin), bars: bars)
+    }
+}
+
+private struct CaptureFixtureError: Error, CustomStringConvertible {
+    var file: String
+    var line: Int
+    var message: String
+    var description: String { "\(file):\(line): \(message)" }
+}
+
+fileprivate extension BARSpec {
+    static func captureOrder(_ a: BARSpec, _ b: BARSpec) -> Bool {
+        (a.index, a.kind, a.size, a.prefetchable ? 1 : 0) < (b.index, b.kind, b.size, b.prefetchable ? 1 : 0)
+    }
+
+    /// The fixture's own spelling, for messages.
+    var fixtureLine: String {
+        "bar \(index) \(kind.rawValue) size \(hex(size)) pref \(prefetchable ? 1 : 0)"
+    }
+}
+
+private func hex<T: BinaryInteger>(_ value: T, digits: Int = 4) -> String {
+    let text = String(value, radix: 16)
+    return "0x" + String(repeating: "0", count: max(0, digits - text.count)) + text
+}
+
+/// 4M, 64M, 1G ...: the capture script's size suffix in file names.
+private func sizeName(_ size: UInt64) -> String {
+    for (shift, suffix) in [(40, "T"), (30, "G"), (20, "M"), (10, "K")] where size >= 1 << shift && size % (1 << shift) == 0 {
+        return "\(size >> shift)\(suffix)"
+    }
+    return "\(size)"
+}

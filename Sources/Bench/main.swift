@@ -1,1 +1,80 @@
-print("x")
+// guestfw-bench: plan time and 32-bit hole efficiency, printed as numbers (never asserted).
+import Foundation
+import Layout
+import VMConfig
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted[sorted.count / 2]
+}
+
+/// Median wall time of `runs` plans, in milliseconds.
+func timePlans(_ config: MachineConfig, runs: Int) -> Double {
+    let clock = ContinuousClock()
+    let samples = (0..<runs).map { _ in
+        let elapsed = clock.measure { _ = try? Planner.plan(config) }
+        return Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1e3
+    }
+    return median(samples)
+}
+
+func generatedVM(rootPorts: Int, policy: PlacementPolicy) -> MachineConfig {
+    let models = ["virtio-net-pci", "virtio-blk-pci", "nvme", "e1000e", "qemu-xhci", "virtio-scsi-pci"]
+    let ports = (0..<rootPorts).map { RootPort(id: "rp\($0)", hotplug: $0 % 4 == 3) }
+    let devices = (0..<rootPorts).map { Device(id: "dev\($0)", model: models[$0 % models.count], bus: "rp\($0)") }
+    return MachineConfig(name: "generated-\(rootPorts)", vmm: .qemu, memory: 8 << 30, vcpus: 8,
+                         ecam: ECAMConfig(policy: policy, buses: 256), rootPorts: ports, devices: devices)
+}
+
+/// The least any layout could use of the 32-bit hole: the ECAM plus every resource that must
+/// live below 4 GiB, each window rounded to its granularity (the plan's windows already are).
+func lowerBound(_ plan: Plan) -> UInt64 {
+    let ecam = plan.ecam?.size ?? 0
+    return plan.functions.reduce(ecam) { sum, function in
+        let below = function.bdf.bus == 0 ? function.bars.filter { $0.kind == .mem32 || $0.kind == .rom }.map { max($0.size, 0x1000) } : []
+        let window = function.windows?.mem?.size ?? 0
+        return sum + below.reduce(0, +) + window
+    }
+}
+
+/// From the lowest to the highest address used below 4 GiB (ECAM, BARs, windows).
+func holeUsed(_ plan: Plan) -> UInt64 {
+    var ranges: [AddressRange] = plan.ecam.map { [$0.range] } ?? []
+    for function in plan.functions {
+        if function.bdf.bus == 0 { ranges += function.bars.filter(\.kind.isMemory).compactMap(\.range) }
+        ranges += [function.windows?.mem, function.windows?.pref].compactMap { $0 }
+    }
+    let low = ranges.filter { $0.limit <= FixedRanges.fourGiB }
+    guard let first = low.map(\.start).min(), let last = low.map(\.limit).max() else { return 0 }
+    return last - first
+}
+
+func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
+
+print("plan time (release build, median)")
+for policy in PlacementPolicy.allCases {
+    let defaultTime = timePlans(DefaultVM.config(policyOverride: policy), runs: 51)
+    let largeTime = timePlans(generatedVM(rootPorts: 200, policy: policy), runs: 11)
+    print("  \(pad(policy.rawValue, 10))  default VM \(String(format: "%8.3f", defaultTime)) ms   200 root ports + 200 devices \(String(format: "%8.3f", largeTime)) ms")
+}
+
+let tables = CommandLine.arguments.dropFirst().first ?? "Tables"
+let configs = ((try? FileManager.default.contentsOfDirectory(atPath: tables)) ?? []).sorted()
+    .map { "\(tables)/\($0)/vm.toml" }.filter { FileManager.default.fileExists(atPath: $0) }
+print("\n32-bit hole use (used span / lower bound: ECAM + 32-bit-only resources, windows rounded)")
+print("  " + pad("config", 18) + pad("policy", 11) + pad("hole", 12) + pad("used", 12) + pad("bound", 12) + "used/bound")
+for path in configs {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
+    for policy in PlacementPolicy.allCases {
+        let name = path.split(separator: "/").dropLast().last.map(String.init) ?? path
+        guard let config = try? ConfigLoader.load(text: text, file: path, policyOverride: policy),
+              let plan = try? Planner.plan(config) else {
+            print("  " + pad(name, 18) + pad(policy.rawValue, 11) + "no layout")
+            continue
+        }
+        let used = holeUsed(plan), bound = lowerBound(plan)
+        let hole = FixedRanges.fourGiB - plan.memory.hole.start
+        print("  " + pad(name, 18) + pad(policy.rawValue, 11) + pad(Quantity.format(hole), 12) + pad(Quantity.format(used), 12)
+              + pad(Quantity.format(bound), 12) + String(format: "%.3f", Double(used) / Double(max(bound, 1))))
+    }
+}

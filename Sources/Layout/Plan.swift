@@ -40,6 +40,8 @@ public struct MemoryMap: Sendable, Hashable {
     public var firmwareROM: AddressRange
     /// The legacy BIOS area 0xE0000-0xFFFFF where the RSDP must lie.
     public var biosArea: AddressRange
+    /// Every table's address inside `acpiTables` (and the RSDP's in `biosArea`).
+    public var acpi: ACPILayout
 }
 
 public struct ECAMWindow: Sendable, Hashable {

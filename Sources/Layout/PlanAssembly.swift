@@ -27,15 +27,17 @@ extension Planner {
         let acpiSize = FirmwareAreas.acpiTablesSize(functionCount: functionCount)
         let romSize = FirmwareAreas.romSize(acpiTablesSize: acpiSize)
         let highRAMSize = config.memory - memory.lowRAMEnd
+        let acpiTables = AddressRange(start: memory.lowRAMEnd - acpiSize, size: acpiSize)
         return MemoryMap(
             lowRAMEnd: memory.lowRAMEnd,
             highRAM: highRAMSize > 0 ? AddressRange(start: FixedRanges.fourGiB, size: highRAMSize) : nil,
             relocatedRAM: memory.relocatedRAM,
             hole: memory.hole,
             maxRAMBelow4G: memory.hole.start,
-            acpiTables: AddressRange(start: memory.lowRAMEnd - acpiSize, size: acpiSize),
+            acpiTables: acpiTables,
             firmwareROM: AddressRange(start: FixedRanges.fourGiB - romSize, size: romSize),
-            biosArea: FirmwareAreas.biosArea)
+            biosArea: FirmwareAreas.biosArea,
+            acpi: ACPILayout.layout(area: acpiTables, biosArea: FirmwareAreas.biosArea, vcpus: config.vcpus))
     }
 
     static func plannedBARs(_ bars: [BARSpec], owner: String, _ addresses: [ResourceOwner: UInt64]) -> [PlannedBAR] {

@@ -46,6 +46,10 @@ extension MemoryMap {
             ("acpiTables", span(acpiTables)),
             ("firmwareRom", span(firmwareROM)),
             ("biosArea", span(biosArea)),
+            ("acpi", .array(([acpi.rsdp] + acpi.tables).map { slot in
+                .object([("signature", .string(slot.signature)), ("address", .hex(slot.address)),
+                         ("capacity", .hex(slot.capacity))])
+            })),
         ])
     }
 }

@@ -7,6 +7,7 @@
 public enum JSONReader {
     public static func read(_ text: String) throws(ConfigSyntaxError) -> ConfigTable {
         var parser = JSONParser(text)
+        defer { parser.finish() }
         return try parser.parseDocument()
     }
 }
@@ -23,10 +24,15 @@ struct JSONParser {
         cursor = SourceCursor(text)
     }
 
+    /// Frees the source buffer; the parser cannot be used afterwards.
+    func finish() {
+        cursor.deallocate()
+    }
+
     mutating func parseDocument() throws(ConfigSyntaxError) -> ConfigTable {
         cursor.skipByteOrderMark()
         skipWhitespace()
-        guard cursor.current == Byte.leftBrace else {
+        guard cursor.current == SourceByte.leftBrace else {
             if cursor.isAtEnd { throw error("the document is empty; expected a JSON object '{ ... }'") }
             throw error("the top level must be a JSON object '{ ... }', found \(cursor.describeCurrent())")
         }
@@ -47,7 +53,7 @@ struct JSONParser {
     /// JSON whitespace: space, tab, line feed and carriage return (and nothing else).
     private mutating func skipWhitespace() {
         while let byte = cursor.current,
-            byte == Byte.space || byte == Byte.lineFeed || byte == Byte.tab || byte == Byte.carriageReturn
+            byte == SourceByte.space || byte == SourceByte.lineFeed || byte == SourceByte.tab || byte == SourceByte.carriageReturn
         {
             cursor.advance()
         }
@@ -71,14 +77,14 @@ struct JSONParser {
         var entries: [ConfigTable.Entry] = []
         var keyLines: [String: Int] = [:]
         skipWhitespace()
-        if cursor.current == Byte.rightBrace {
+        if cursor.current == SourceByte.rightBrace {
             cursor.advance()
             return ConfigTable(entries)
         }
         while true {
             skipWhitespace()
             let keyLocation = cursor.location()
-            guard cursor.current == Byte.quote else {
+            guard cursor.current == SourceByte.quote else {
                 if cursor.isAtEnd { throw unterminated("object", openedAt: location) }
                 throw error("expected a key in double quotes, found \(cursor.describeCurrent())")
             }
@@ -90,7 +96,7 @@ struct JSONParser {
             }
             keyLines[key] = keyLocation.line
             skipWhitespace()
-            guard cursor.current == Byte.colon else {
+            guard cursor.current == SourceByte.colon else {
                 throw error("expected ':' after the key '\(key)', found \(cursor.describeCurrent())")
             }
             cursor.advance()
@@ -99,9 +105,9 @@ struct JSONParser {
             entries.append(ConfigTable.Entry(key: key, node: node, keyLocation: keyLocation))
             skipWhitespace()
             switch cursor.current {
-            case Byte.comma?:
-                try skipComma(closing: Byte.rightBrace, in: "an object")
-            case Byte.rightBrace?:
+            case SourceByte.comma?:
+                try skipComma(closing: SourceByte.rightBrace, in: "object")
+            case SourceByte.rightBrace?:
                 cursor.advance()
                 return ConfigTable(entries)
             case nil:
@@ -119,7 +125,7 @@ struct JSONParser {
         cursor.advance()
         var elements: [ConfigNode] = []
         skipWhitespace()
-        if cursor.current == Byte.rightBracket {
+        if cursor.current == SourceByte.rightBracket {
             cursor.advance()
             return .array(elements)
         }
@@ -129,9 +135,9 @@ struct JSONParser {
             elements.append(try parseValue())
             skipWhitespace()
             switch cursor.current {
-            case Byte.comma?:
-                try skipComma(closing: Byte.rightBracket, in: "an array")
-            case Byte.rightBracket?:
+            case SourceByte.comma?:
+                try skipComma(closing: SourceByte.rightBracket, in: "array")
+            case SourceByte.rightBracket?:
                 cursor.advance()
                 return .array(elements)
             case nil:
@@ -149,7 +155,7 @@ struct JSONParser {
         cursor.advance()
         skipWhitespace()
         if cursor.current == closing {
-            throw ConfigSyntaxError("a trailing comma is not allowed in \(container) in JSON", at: commaLocation)
+            throw ConfigSyntaxError("a trailing comma is not allowed in a JSON \(container)", at: commaLocation)
         }
     }
 
@@ -174,16 +180,16 @@ struct JSONParser {
         }
         let value: ConfigValue
         switch byte {
-        case Byte.quote:
+        case SourceByte.quote:
             value = .string(try parseString())
-        case Byte.leftBrace:
+        case SourceByte.leftBrace:
             value = .table(try parseObject(openedAt: location))
-        case Byte.leftBracket:
+        case SourceByte.leftBracket:
             value = try parseArray(openedAt: location)
-        case Byte.minus, Byte.zero...Byte.nine:
+        case SourceByte.minus, SourceByte.zero...SourceByte.nine:
             value = try parseNumber(at: location)
         default:
-            guard Byte.isLetter(byte) else {
+            guard SourceByte.isLetter(byte) else {
                 throw error("expected a value, found \(cursor.describeCurrent())")
             }
             value = try parseLiteral(at: location)
@@ -194,7 +200,7 @@ struct JSONParser {
     /// `true`, `false`, and the refused `null`.
     private mutating func parseLiteral(at location: TextPosition) throws(ConfigSyntaxError) -> ConfigValue {
         let start = cursor.offset
-        while let byte = cursor.current, Byte.isLetter(byte) || Byte.isDigit(byte) || byte == Byte.underscore {
+        while let byte = cursor.current, SourceByte.isLetter(byte) || SourceByte.isDigit(byte) || byte == SourceByte.underscore {
             cursor.advance()
         }
         switch cursor.text(start..<cursor.offset) {
@@ -214,10 +220,10 @@ struct JSONParser {
     /// exponent it is an integer, which must fit in 64 bits.
     private mutating func parseNumber(at location: TextPosition) throws(ConfigSyntaxError) -> ConfigValue {
         let start = cursor.offset
-        if cursor.current == Byte.minus { cursor.advance() }
-        if cursor.current == Byte.zero {
+        if cursor.current == SourceByte.minus { cursor.advance() }
+        if cursor.current == SourceByte.zero {
             cursor.advance()
-            if let byte = cursor.current, Byte.isDigit(byte) {
+            if let byte = cursor.current, SourceByte.isDigit(byte) {
                 throw ConfigSyntaxError(
                     "invalid number '\(numberText(from: start))': leading zeros are not allowed", at: location)
             }
@@ -226,7 +232,7 @@ struct JSONParser {
                 "invalid number '\(numberText(from: start))': expected a digit", at: location)
         }
         var isInteger = true
-        if cursor.current == Byte.dot {
+        if cursor.current == SourceByte.dot {
             isInteger = false
             cursor.advance()
             guard skipDigits() else {
@@ -235,10 +241,10 @@ struct JSONParser {
                     at: location)
             }
         }
-        if cursor.current == Byte.lowerE || cursor.current == Byte.upperE {
+        if cursor.current == SourceByte.lowerE || cursor.current == SourceByte.upperE {
             isInteger = false
             cursor.advance()
-            if cursor.current == Byte.plus || cursor.current == Byte.minus { cursor.advance() }
+            if cursor.current == SourceByte.plus || cursor.current == SourceByte.minus { cursor.advance() }
             guard skipDigits() else {
                 throw ConfigSyntaxError(
                     "invalid number '\(numberText(from: start))': an exponent must have digits", at: location)
@@ -262,15 +268,15 @@ struct JSONParser {
     /// Skips a run of digits; false when there was none.
     private mutating func skipDigits() -> Bool {
         let start = cursor.offset
-        while let byte = cursor.current, Byte.isDigit(byte) { cursor.advance() }
+        while let byte = cursor.current, SourceByte.isDigit(byte) { cursor.advance() }
         return cursor.offset > start
     }
 
     /// The number as written so far plus the rest of its word, for messages.
     private func numberText(from start: Int) -> String {
         var end = cursor.offset
-        while end < cursor.bytes.count, Byte.isLetter(cursor.bytes[end]) || Byte.isDigit(cursor.bytes[end])
-            || cursor.bytes[end] == Byte.dot || cursor.bytes[end] == Byte.plus || cursor.bytes[end] == Byte.minus
+        while end < cursor.bytes.count, SourceByte.isLetter(cursor.bytes[end]) || SourceByte.isDigit(cursor.bytes[end])
+            || cursor.bytes[end] == SourceByte.dot || cursor.bytes[end] == SourceByte.plus || cursor.bytes[end] == SourceByte.minus
         {
             end += 1
         }
@@ -289,16 +295,16 @@ struct JSONParser {
                 throw ConfigSyntaxError("unterminated string: the input ends before its closing quote", at: opening)
             }
             switch byte {
-            case Byte.quote:
+            case SourceByte.quote:
                 cursor.advance()
                 return String(decoding: buffer, as: UTF8.self)
-            case Byte.backslash:
+            case SourceByte.backslash:
                 try appendEscape(to: &buffer)
-            case Byte.lineFeed, Byte.carriageReturn:
+            case SourceByte.lineFeed, SourceByte.carriageReturn:
                 throw ConfigSyntaxError(
                     "unterminated string: a JSON string must end on the line where it starts (write \\n for a line break)",
                     at: opening)
-            case 0x00..<Byte.space:
+            case 0x00..<SourceByte.space:
                 throw error("\(cursor.describeCurrent()) is not allowed in a string; write it as an escape such as \\t or \\u0001")
             default:
                 buffer.append(byte)
@@ -312,14 +318,14 @@ struct JSONParser {
         cursor.advance()
         let simple: UInt8? =
             switch cursor.current {
-            case Byte.quote?: Byte.quote
-            case Byte.backslash?: Byte.backslash
-            case Byte.slash?: Byte.slash
-            case Byte.lowerB?: 0x08
-            case Byte.lowerF?: 0x0C
-            case Byte.lowerN?: Byte.lineFeed
-            case Byte.lowerR?: Byte.carriageReturn
-            case Byte.lowerT?: Byte.tab
+            case SourceByte.quote?: SourceByte.quote
+            case SourceByte.backslash?: SourceByte.backslash
+            case SourceByte.slash?: SourceByte.slash
+            case SourceByte.lowerB?: 0x08
+            case SourceByte.lowerF?: 0x0C
+            case SourceByte.lowerN?: SourceByte.lineFeed
+            case SourceByte.lowerR?: SourceByte.carriageReturn
+            case SourceByte.lowerT?: SourceByte.tab
             default: nil
             }
         if let simple {
@@ -327,7 +333,7 @@ struct JSONParser {
             cursor.advance()
             return
         }
-        guard cursor.current == Byte.lowerU else {
+        guard cursor.current == SourceByte.lowerU else {
             let written = cursor.printableCurrent().map { "'\\\($0)'" } ?? "a backslash before \(cursor.describeCurrent())"
             throw ConfigSyntaxError(
                 "invalid escape \(written); the escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX",
@@ -345,7 +351,7 @@ struct JSONParser {
         switch first {
         case 0xD800...0xDBFF:
             let lowLocation = cursor.location()
-            guard cursor.current == Byte.backslash, cursor.peek(1) == Byte.lowerU else {
+            guard cursor.current == SourceByte.backslash, cursor.peek(1) == SourceByte.lowerU else {
                 throw ConfigSyntaxError(
                     "invalid escape: \(SourceCursor.codePoint(first)) is a high surrogate and must be followed by a low surrogate escape \\uDC00...\\uDFFF",
                     at: location)
@@ -370,7 +376,7 @@ struct JSONParser {
     private mutating func fourHexDigits(escapeAt location: TextPosition) throws(ConfigSyntaxError) -> UInt32 {
         var value: UInt32 = 0
         for _ in 0..<4 {
-            guard let byte = cursor.current, let digit = Byte.hexValue(byte) else {
+            guard let byte = cursor.current, let digit = SourceByte.hexValue(byte) else {
                 throw ConfigSyntaxError(
                     "invalid escape: \\u must be followed by exactly 4 hexadecimal digits", at: location)
             }

@@ -5,6 +5,7 @@
 public enum TOMLReader {
     public static func read(_ text: String) throws(ConfigSyntaxError) -> ConfigTable {
         var parser = TOMLParser(text)
+        defer { parser.finish() }
         return try parser.parseDocument()
     }
 }
@@ -127,15 +128,20 @@ struct TOMLParser {
         section = root
     }
 
+    /// Frees the source buffer; the parser cannot be used afterwards.
+    func finish() {
+        cursor.deallocate()
+    }
+
     mutating func parseDocument() throws(ConfigSyntaxError) -> ConfigTable {
         cursor.skipByteOrderMark()
         while true {
             skipSpaces()
             guard let byte = cursor.current else { break }
             switch byte {
-            case Byte.lineFeed, Byte.carriageReturn, Byte.hash:
+            case SourceByte.lineFeed, SourceByte.carriageReturn, SourceByte.hash:
                 try expectEndOfLine(after: "the start of the line")
-            case Byte.leftBracket:
+            case SourceByte.leftBracket:
                 try parseHeader()
                 try expectEndOfLine(after: "the table header")
             default:
@@ -149,7 +155,7 @@ struct TOMLParser {
     // MARK: Lines, spaces and comments
 
     private mutating func skipSpaces() {
-        while let byte = cursor.current, byte == Byte.space || byte == Byte.tab {
+        while let byte = cursor.current, byte == SourceByte.space || byte == SourceByte.tab {
             cursor.advance()
         }
     }
@@ -158,11 +164,11 @@ struct TOMLParser {
     private mutating func skipBlankSpace() throws(ConfigSyntaxError) {
         while let byte = cursor.current {
             switch byte {
-            case Byte.space, Byte.tab, Byte.lineFeed:
+            case SourceByte.space, SourceByte.tab, SourceByte.lineFeed:
                 cursor.advance()
-            case Byte.carriageReturn where cursor.peek(1) == Byte.lineFeed:
-                cursor.advance(by: 2)
-            case Byte.hash:
+            case SourceByte.carriageReturn where cursor.isAtLineBreak:
+                cursor.skipLineBreak()
+            case SourceByte.hash:
                 try skipComment()
             default:
                 return
@@ -174,9 +180,9 @@ struct TOMLParser {
     /// that a stray byte cannot hide there.
     private mutating func skipComment() throws(ConfigSyntaxError) {
         cursor.advance()
-        while let byte = cursor.current, byte != Byte.lineFeed {
-            if byte == Byte.carriageReturn && cursor.peek(1) == Byte.lineFeed { return }
-            if Byte.isControl(byte) {
+        while let byte = cursor.current, byte != SourceByte.lineFeed {
+            if cursor.isAtLineBreak { return }
+            if SourceByte.isControl(byte) {
                 throw error("\(cursor.describeCurrent()) is not allowed in a comment")
             }
             cursor.advance()
@@ -186,13 +192,11 @@ struct TOMLParser {
     /// After a header or a key/value pair only spaces and a comment may follow on the line.
     private mutating func expectEndOfLine(after what: String) throws(ConfigSyntaxError) {
         skipSpaces()
-        if cursor.current == Byte.hash { try skipComment() }
+        if cursor.current == SourceByte.hash { try skipComment() }
         guard let byte = cursor.current else { return }
-        if byte == Byte.lineFeed {
-            cursor.advance()
-        } else if byte == Byte.carriageReturn && cursor.peek(1) == Byte.lineFeed {
-            cursor.advance(by: 2)
-        } else if byte == Byte.carriageReturn {
+        if cursor.isAtLineBreak {
+            cursor.skipLineBreak()
+        } else if byte == SourceByte.carriageReturn {
             throw error("control character U+000D (carriage return) is only allowed before a line feed")
         } else {
             throw error("unexpected \(cursor.describeCurrent()) after \(what); expected the end of the line")
@@ -201,7 +205,7 @@ struct TOMLParser {
 
     private func isAtEndOfLine() -> Bool {
         guard let byte = cursor.current else { return true }
-        return byte == Byte.lineFeed || byte == Byte.carriageReturn || byte == Byte.hash
+        return byte == SourceByte.lineFeed || byte == SourceByte.carriageReturn || byte == SourceByte.hash
     }
 
     private mutating func error(_ message: String) -> ConfigSyntaxError {
@@ -211,7 +215,7 @@ struct TOMLParser {
     // MARK: Keys
 
     private static func isBareKeyByte(_ byte: UInt8) -> Bool {
-        Byte.isLetter(byte) || Byte.isDigit(byte) || byte == Byte.underscore || byte == Byte.minus
+        SourceByte.isLetter(byte) || SourceByte.isDigit(byte) || byte == SourceByte.underscore || byte == SourceByte.minus
     }
 
     /// A key such as `name`, `"quoted key"` or `a.b."c"`, and the spaces after it.
@@ -220,7 +224,7 @@ struct TOMLParser {
         while true {
             parts.append(try parseSimpleKey())
             skipSpaces()
-            guard cursor.current == Byte.dot else { return parts }
+            guard cursor.current == SourceByte.dot else { return parts }
             if parts.count == Self.maximumKeyParts {
                 throw error("a key may have at most \(Self.maximumKeyParts) dotted parts")
             }
@@ -233,12 +237,12 @@ struct TOMLParser {
         let location = cursor.location()
         let name: String
         switch cursor.current {
-        case Byte.quote?:
+        case SourceByte.quote?:
             if cursor.startsWith(Self.threeQuotes) {
                 throw error("a key cannot be a multi-line string")
             }
             name = try parseBasicString()
-        case Byte.apostrophe?:
+        case SourceByte.apostrophe?:
             if cursor.startsWith(Self.threeApostrophes) {
                 throw error("a key cannot be a multi-line string")
             }
@@ -274,7 +278,7 @@ struct TOMLParser {
         into table: TOMLTableBuilder, path: [String]
     ) throws(ConfigSyntaxError) {
         let key = try parseKey()
-        guard cursor.current == Byte.equals else {
+        guard cursor.current == SourceByte.equals else {
             throw error(
                 "expected '=' after the key '\(Self.describe(key.map(\.name)))', found \(cursor.describeCurrent())")
         }
@@ -359,12 +363,12 @@ struct TOMLParser {
     private mutating func parseHeader() throws(ConfigSyntaxError) {
         let location = cursor.location()
         cursor.advance()
-        let isArrayOfTables = cursor.current == Byte.leftBracket
+        let isArrayOfTables = cursor.current == SourceByte.leftBracket
         if isArrayOfTables { cursor.advance() }
         skipSpaces()
         let key = try parseKey()
-        guard cursor.current == Byte.rightBracket,
-            !isArrayOfTables || cursor.peek(1) == Byte.rightBracket
+        guard cursor.current == SourceByte.rightBracket,
+            !isArrayOfTables || cursor.peek(1) == SourceByte.rightBracket
         else {
             let closing = isArrayOfTables ? "]]" : "]"
             throw error("expected '\(closing)' to close the table header, found \(cursor.describeCurrent())")
@@ -412,7 +416,7 @@ struct TOMLParser {
     ) throws(ConfigSyntaxError) -> TOMLTableBuilder {
         let parent = try headerParent(of: key, header: header)
         let last = key[key.count - 1]
-        let name = Self.describe(key.map(\.name))
+        var name: String { Self.describe(key.map(\.name)) }
         guard let slot = parent[last.name] else {
             let table = TOMLTableBuilder(origin: .header, location: header)
             parent.insert(last.name, .init(item: .table(table), keyLocation: last.location))
@@ -447,7 +451,7 @@ struct TOMLParser {
     ) throws(ConfigSyntaxError) -> TOMLTableBuilder {
         let parent = try headerParent(of: key, header: header)
         let last = key[key.count - 1]
-        let name = Self.describe(key.map(\.name))
+        var name: String { Self.describe(key.map(\.name)) }
         let element = TOMLTableBuilder(origin: .arrayElement, location: header)
         guard let slot = parent[last.name] else {
             let array = TOMLArrayOfTablesBuilder(location: header, first: element)
@@ -479,8 +483,8 @@ struct TOMLParser {
 
     // MARK: Values
 
-    static let threeQuotes: [UInt8] = [Byte.quote, Byte.quote, Byte.quote]
-    static let threeApostrophes: [UInt8] = [Byte.apostrophe, Byte.apostrophe, Byte.apostrophe]
+    static let threeQuotes: [UInt8] = [SourceByte.quote, SourceByte.quote, SourceByte.quote]
+    static let threeApostrophes: [UInt8] = [SourceByte.apostrophe, SourceByte.apostrophe, SourceByte.apostrophe]
 
     private mutating func parseValue() throws(ConfigSyntaxError) -> ConfigNode {
         let location = cursor.location()
@@ -489,17 +493,17 @@ struct TOMLParser {
         }
         let value: ConfigValue
         switch byte {
-        case Byte.quote:
+        case SourceByte.quote:
             value = .string(
                 try cursor.startsWith(Self.threeQuotes)
                     ? parseMultilineString(literal: false) : parseBasicString())
-        case Byte.apostrophe:
+        case SourceByte.apostrophe:
             value = .string(
                 try cursor.startsWith(Self.threeApostrophes)
                     ? parseMultilineString(literal: true) : parseLiteralString())
-        case Byte.leftBracket:
+        case SourceByte.leftBracket:
             value = try parseArray(openedAt: location)
-        case Byte.leftBrace:
+        case SourceByte.leftBrace:
             value = .table(try parseInlineTable(openedAt: location))
         default:
             guard Self.isBareValueByte(byte) else {
@@ -527,7 +531,7 @@ struct TOMLParser {
         var elements: [ConfigNode] = []
         while true {
             try skipBlankSpace()
-            if cursor.current == Byte.rightBracket {
+            if cursor.current == SourceByte.rightBracket {
                 cursor.advance()
                 return .array(elements)
             }
@@ -537,9 +541,9 @@ struct TOMLParser {
             elements.append(try parseValue())
             try skipBlankSpace()
             switch cursor.current {
-            case Byte.comma?:
+            case SourceByte.comma?:
                 cursor.advance()
-            case Byte.rightBracket?:
+            case SourceByte.rightBracket?:
                 cursor.advance()
                 return .array(elements)
             case nil:
@@ -557,7 +561,7 @@ struct TOMLParser {
         cursor.advance()
         let table = TOMLTableBuilder(origin: .root, location: location)
         skipSpaces()
-        if cursor.current == Byte.rightBrace {
+        if cursor.current == SourceByte.rightBrace {
             cursor.advance()
             return table.build()
         }
@@ -566,15 +570,15 @@ struct TOMLParser {
             if isAtEndOfLine() {
                 throw error("an inline table must be closed on the line where it starts (line \(location.line))")
             }
-            if cursor.current == Byte.rightBrace {
+            if cursor.current == SourceByte.rightBrace {
                 throw error("a trailing comma is not allowed in an inline table")
             }
             try parseKeyValue(into: table, path: [])
             skipSpaces()
             switch cursor.current {
-            case Byte.comma?:
+            case SourceByte.comma?:
                 cursor.advance()
-            case Byte.rightBrace?:
+            case SourceByte.rightBrace?:
                 cursor.advance()
                 return table.build()
             default:
@@ -588,7 +592,7 @@ struct TOMLParser {
 
     // MARK: Strings
 
-    private mutating func unterminatedString(openedAt location: TextPosition, multiline: Bool) -> ConfigSyntaxError {
+    private func unterminatedString(openedAt location: TextPosition, multiline: Bool) -> ConfigSyntaxError {
         let hint =
             multiline
             ? "the multi-line string is never closed"
@@ -598,13 +602,6 @@ struct TOMLParser {
 
     private mutating func controlCharacterInString() -> ConfigSyntaxError {
         error("\(cursor.describeCurrent()) is not allowed in a string; write it as an escape such as \\t or \\u0001")
-    }
-
-    /// True at a line break (LF or CRLF); false at a lone carriage return, which is a control
-    /// character.
-    private func isAtLineBreak() -> Bool {
-        cursor.current == Byte.lineFeed
-            || (cursor.current == Byte.carriageReturn && cursor.peek(1) == Byte.lineFeed)
     }
 
     /// `"..."` with escapes.
@@ -617,14 +614,14 @@ struct TOMLParser {
                 throw unterminatedString(openedAt: opening, multiline: false)
             }
             switch byte {
-            case Byte.quote:
+            case SourceByte.quote:
                 cursor.advance()
                 return String(decoding: buffer, as: UTF8.self)
-            case Byte.backslash:
+            case SourceByte.backslash:
                 try appendEscape(to: &buffer)
             default:
-                if isAtLineBreak() { throw unterminatedString(openedAt: opening, multiline: false) }
-                if Byte.isControl(byte) { throw controlCharacterInString() }
+                if cursor.isAtLineBreak { throw unterminatedString(openedAt: opening, multiline: false) }
+                if SourceByte.isControl(byte) { throw controlCharacterInString() }
                 buffer.append(byte)
                 cursor.advance()
             }
@@ -640,13 +637,13 @@ struct TOMLParser {
             guard let byte = cursor.current else {
                 throw unterminatedString(openedAt: opening, multiline: false)
             }
-            if byte == Byte.apostrophe {
+            if byte == SourceByte.apostrophe {
                 let text = cursor.text(start..<cursor.offset)
                 cursor.advance()
                 return text
             }
-            if isAtLineBreak() { throw unterminatedString(openedAt: opening, multiline: false) }
-            if Byte.isControl(byte) { throw controlCharacterInString() }
+            if cursor.isAtLineBreak { throw unterminatedString(openedAt: opening, multiline: false) }
+            if SourceByte.isControl(byte) { throw controlCharacterInString() }
             cursor.advance()
         }
     }
@@ -654,10 +651,10 @@ struct TOMLParser {
     /// `"""..."""` (escapes, line-ending backslash) or `'''...'''` (taken as it is).
     private mutating func parseMultilineString(literal: Bool) throws(ConfigSyntaxError) -> String {
         let opening = cursor.location()
-        let delimiter = literal ? Byte.apostrophe : Byte.quote
+        let delimiter = literal ? SourceByte.apostrophe : SourceByte.quote
         cursor.advance(by: 3)
         // "A newline immediately following the opening delimiter will be trimmed."
-        if isAtLineBreak() { skipLineBreak() }
+        if cursor.isAtLineBreak { cursor.skipLineBreak() }
         var buffer: [UInt8] = []
         while true {
             guard let byte = cursor.current else {
@@ -668,18 +665,18 @@ struct TOMLParser {
                 if try consumeQuoteRun(delimiter, into: &buffer) {
                     return String(decoding: buffer, as: UTF8.self)
                 }
-            case Byte.backslash where !literal:
+            case SourceByte.backslash where !literal:
                 if isAtLineEndingBackslash() {
                     skipLineEndingBackslash()
                 } else {
                     try appendEscape(to: &buffer)
                 }
             default:
-                if isAtLineBreak() {
+                if cursor.isAtLineBreak {
                     // CRLF is stored as LF, so the value does not depend on the editor.
-                    buffer.append(Byte.lineFeed)
-                    skipLineBreak()
-                } else if Byte.isControl(byte) {
+                    buffer.append(SourceByte.lineFeed)
+                    cursor.skipLineBreak()
+                } else if SourceByte.isControl(byte) {
                     throw controlCharacterInString()
                 } else {
                     buffer.append(byte)
@@ -687,10 +684,6 @@ struct TOMLParser {
                 }
             }
         }
-    }
-
-    private mutating func skipLineBreak() {
-        cursor.advance(by: cursor.current == Byte.carriageReturn ? 2 : 1)
     }
 
     /// At a run of delimiter characters inside a multi-line string. Up to two of them may stand
@@ -714,21 +707,21 @@ struct TOMLParser {
     /// dropping the line break and the blank space that follows.
     private func isAtLineEndingBackslash() -> Bool {
         var distance = 1
-        while let byte = cursor.peek(distance), byte == Byte.space || byte == Byte.tab {
+        while let byte = cursor.peek(distance), byte == SourceByte.space || byte == SourceByte.tab {
             distance += 1
         }
         let next = cursor.peek(distance)
-        return next == Byte.lineFeed
-            || (next == Byte.carriageReturn && cursor.peek(distance + 1) == Byte.lineFeed)
+        return next == SourceByte.lineFeed
+            || (next == SourceByte.carriageReturn && cursor.peek(distance + 1) == SourceByte.lineFeed)
     }
 
     private mutating func skipLineEndingBackslash() {
         cursor.advance()
         while let byte = cursor.current {
-            if byte == Byte.space || byte == Byte.tab || byte == Byte.lineFeed {
+            if byte == SourceByte.space || byte == SourceByte.tab || byte == SourceByte.lineFeed {
                 cursor.advance()
-            } else if isAtLineBreak() {
-                skipLineBreak()
+            } else if cursor.isAtLineBreak {
+                cursor.skipLineBreak()
             } else {
                 return
             }
@@ -741,13 +734,13 @@ struct TOMLParser {
         cursor.advance()
         let simple: UInt8? =
             switch cursor.current {
-            case Byte.lowerB?: 0x08
-            case Byte.lowerT?: Byte.tab
-            case Byte.lowerN?: Byte.lineFeed
-            case Byte.lowerF?: 0x0C
-            case Byte.lowerR?: Byte.carriageReturn
-            case Byte.quote?: Byte.quote
-            case Byte.backslash?: Byte.backslash
+            case SourceByte.lowerB?: 0x08
+            case SourceByte.lowerT?: SourceByte.tab
+            case SourceByte.lowerN?: SourceByte.lineFeed
+            case SourceByte.lowerF?: 0x0C
+            case SourceByte.lowerR?: SourceByte.carriageReturn
+            case SourceByte.quote?: SourceByte.quote
+            case SourceByte.backslash?: SourceByte.backslash
             default: nil
             }
         if let simple {
@@ -756,10 +749,10 @@ struct TOMLParser {
             return
         }
         switch cursor.current {
-        case Byte.lowerU?:
+        case SourceByte.lowerU?:
             cursor.advance()
             try appendUnicodeEscape(digits: 4, escapeAt: location, to: &buffer)
-        case Byte.upperU?:
+        case SourceByte.upperU?:
             cursor.advance()
             try appendUnicodeEscape(digits: 8, escapeAt: location, to: &buffer)
         default:
@@ -777,7 +770,7 @@ struct TOMLParser {
         let letter = digits == 4 ? "u" : "U"
         var value: UInt32 = 0
         for _ in 0..<digits {
-            guard let byte = cursor.current, let digit = Byte.hexValue(byte) else {
+            guard let byte = cursor.current, let digit = SourceByte.hexValue(byte) else {
                 throw ConfigSyntaxError(
                     "invalid escape: \\\(letter) must be followed by exactly \(digits) hexadecimal digits",
                     at: location)
@@ -798,15 +791,18 @@ struct TOMLParser {
     /// Booleans, numbers and dates are runs of these bytes. Reading the whole run first lets
     /// error messages show the value as it was written.
     private static func isBareValueByte(_ byte: UInt8) -> Bool {
-        Byte.isLetter(byte) || Byte.isDigit(byte) || byte == Byte.underscore || byte == Byte.plus
-            || byte == Byte.minus || byte == Byte.dot || byte == Byte.colon
+        SourceByte.isLetter(byte) || SourceByte.isDigit(byte) || byte == SourceByte.underscore || byte == SourceByte.plus
+            || byte == SourceByte.minus || byte == SourceByte.dot || byte == SourceByte.colon
     }
 
     private mutating func parseBareValue(at location: TextPosition) throws(ConfigSyntaxError) -> ConfigValue {
         let start = cursor.offset
         while let byte = cursor.current, Self.isBareValueByte(byte) { cursor.advance() }
-        let token = cursor.bytes[start..<cursor.offset]
-        let text = cursor.text(start..<cursor.offset)
+        let token = cursor.slice(start..<cursor.offset)
+        // Most numbers in a description are small plain integers: read those without the
+        // general machinery below.
+        if let value = TOMLNumber.plainDecimal(token) { return .integer(value) }
+        let text = String(decoding: token, as: UTF8.self)
         switch text {
         case "true": return .bool(true)
         case "false": return .bool(false)
@@ -815,12 +811,12 @@ struct TOMLParser {
         case "nan", "+nan", "-nan": return .float(.nan)
         default: break
         }
-        if TOMLNumber.looksLikeDateOrTime(token) {
+        if TOMLNumber.looksLikeDateOrTime(ArraySlice(token)) {
             throw ConfigSyntaxError(
                 "date and time values are not supported ('\(text)'); write the value as a string",
                 at: location)
         }
-        return try TOMLNumber.parse(token, text: text, at: location)
+        return try TOMLNumber.parse(ArraySlice(token), text: text, at: location)
     }
 }
 
@@ -834,16 +830,16 @@ enum TOMLNumber {
     ) throws(ConfigSyntaxError) -> ConfigValue {
         var body = token
         let sign = body.first
-        let hasSign = sign == Byte.plus || sign == Byte.minus
+        let hasSign = sign == SourceByte.plus || sign == SourceByte.minus
         if hasSign { body = body.dropFirst() }
         guard let first = body.first else {
             throw ConfigSyntaxError("invalid number '\(text)'", at: location)
         }
-        if Byte.isLetter(first) {
+        if SourceByte.isLetter(first) {
             throw ConfigSyntaxError(
                 "invalid value '\(text)'; a string must be written in quotes", at: location)
         }
-        if body.count >= 2 && first == Byte.zero, let radix = radixOf(body[body.startIndex + 1]) {
+        if body.count >= 2 && first == SourceByte.zero, let radix = radixOf(body[body.startIndex + 1]) {
             if hasSign {
                 throw ConfigSyntaxError(
                     "invalid integer '\(text)': a sign is not allowed on a hexadecimal, octal or binary integer",
@@ -851,33 +847,48 @@ enum TOMLNumber {
             }
             return .integer(try radixInteger(body.dropFirst(2), radix: radix, text: text, at: location))
         }
-        if body.contains(where: { $0 == Byte.dot || $0 == Byte.lowerE || $0 == Byte.upperE }) {
-            return .float(try float(body, negative: sign == Byte.minus, text: text, at: location))
+        if body.contains(where: { $0 == SourceByte.dot || $0 == SourceByte.lowerE || $0 == SourceByte.upperE }) {
+            return .float(try float(body, negative: sign == SourceByte.minus, text: text, at: location))
         }
-        return .integer(try decimalInteger(body, negative: sign == Byte.minus, text: text, at: location))
+        return .integer(try decimalInteger(body, negative: sign == SourceByte.minus, text: text, at: location))
+    }
+
+    /// The value of a token of at most 18 digits without sign, underscore or leading zero
+    /// (so that it cannot overflow); nil for anything else.
+    static func plainDecimal(_ token: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard token.count >= 1 && token.count <= 18, token.count == 1 || token[0] != SourceByte.zero else {
+            return nil
+        }
+        var value: Int64 = 0
+        for index in 0..<token.count {
+            let byte = token[index]
+            guard SourceByte.isDigit(byte) else { return nil }
+            value = value * 10 + Int64(byte - SourceByte.zero)
+        }
+        return value
     }
 
     /// A date `1979-05-27...` or a time `07:32:00...`.
     static func looksLikeDateOrTime(_ token: ArraySlice<UInt8>) -> Bool {
         let bytes = Array(token.prefix(5))
         func startsWithDigits(_ count: Int) -> Bool {
-            bytes.count > count && bytes[0..<count].allSatisfy(Byte.isDigit)
+            bytes.count > count && bytes[0..<count].allSatisfy(SourceByte.isDigit)
         }
-        return (startsWithDigits(4) && bytes[4] == Byte.minus)
-            || (startsWithDigits(2) && bytes[2] == Byte.colon)
+        return (startsWithDigits(4) && bytes[4] == SourceByte.minus)
+            || (startsWithDigits(2) && bytes[2] == SourceByte.colon)
     }
 
     private static func radixOf(_ letter: UInt8) -> Int? {
         switch letter {
-        case Byte.lowerX: 16
-        case Byte.lowerO: 8
-        case Byte.lowerB: 2
+        case SourceByte.lowerX: 16
+        case SourceByte.lowerO: 8
+        case SourceByte.lowerB: 2
         default: nil
         }
     }
 
     private static func digitValue(_ byte: UInt8, radix: Int) -> Int? {
-        guard let value = Byte.hexValue(byte), Int(value) < radix else { return nil }
+        guard let value = SourceByte.hexValue(byte), Int(value) < radix else { return nil }
         return Int(value)
     }
 
@@ -890,7 +901,7 @@ enum TOMLNumber {
         result.reserveCapacity(run.count)
         var previousWasDigit = false
         for byte in run {
-            if byte == Byte.underscore {
+            if byte == SourceByte.underscore {
                 guard previousWasDigit else { return nil }
                 previousWasDigit = false
             } else if digitValue(byte, radix: radix) != nil {
@@ -920,7 +931,7 @@ enum TOMLNumber {
         _ body: ArraySlice<UInt8>, negative: Bool, text: String, at location: TextPosition
     ) throws(ConfigSyntaxError) -> Int64 {
         guard let digits = digitRun(body) else { throw invalid("integer", text, at: location) }
-        if digits.count > 1 && digits[0] == Byte.zero {
+        if digits.count > 1 && digits[0] == SourceByte.zero {
             throw ConfigSyntaxError("invalid integer '\(text)': leading zeros are not allowed", at: location)
         }
         // Accumulate the magnitude unsigned, so that -9223372036854775808 fits.
@@ -957,29 +968,29 @@ enum TOMLNumber {
     private static func float(
         _ body: ArraySlice<UInt8>, negative: Bool, text: String, at location: TextPosition
     ) throws(ConfigSyntaxError) -> Double {
-        let exponentStart = body.firstIndex { $0 == Byte.lowerE || $0 == Byte.upperE }
+        let exponentStart = body.firstIndex { $0 == SourceByte.lowerE || $0 == SourceByte.upperE }
         let mantissa = body[..<(exponentStart ?? body.endIndex)]
-        let dot = mantissa.firstIndex(of: Byte.dot)
+        let dot = mantissa.firstIndex(of: SourceByte.dot)
         guard let integerDigits = digitRun(mantissa[..<(dot ?? mantissa.endIndex)]) else {
             throw invalid("float", text, at: location)
         }
-        if integerDigits.count > 1 && integerDigits[0] == Byte.zero {
+        if integerDigits.count > 1 && integerDigits[0] == SourceByte.zero {
             throw ConfigSyntaxError("invalid float '\(text)': leading zeros are not allowed", at: location)
         }
         // Rebuild the number without underscores in the syntax that `Double.init` reads.
-        var normalized: [UInt8] = negative ? [Byte.minus] : []
+        var normalized: [UInt8] = negative ? [SourceByte.minus] : []
         normalized += integerDigits
         if let dot {
             guard let fraction = digitRun(mantissa[(dot + 1)...]) else {
                 throw ConfigSyntaxError(
                     "invalid float '\(text)': a decimal point must have digits on both sides", at: location)
             }
-            normalized += [Byte.dot] + fraction
+            normalized += [SourceByte.dot] + fraction
         }
         if let exponentStart {
             var exponent = body[(exponentStart + 1)...]
-            normalized.append(Byte.lowerE)
-            if let sign = exponent.first, sign == Byte.plus || sign == Byte.minus {
+            normalized.append(SourceByte.lowerE)
+            if let sign = exponent.first, sign == SourceByte.plus || sign == SourceByte.minus {
                 normalized.append(sign)
                 exponent = exponent.dropFirst()
             }

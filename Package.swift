@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "guestfw", targets: ["guestfw"]),
         .library(name: "VMConfig", targets: ["VMConfig"]),
         .library(name: "Layout", targets: ["Layout"]),
+        .library(name: "ACPI", targets: ["ACPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -16,10 +17,11 @@ let package = Package(
     targets: [
         .target(name: "VMConfig"),
         .target(name: "Layout", dependencies: ["VMConfig"]),
+        .target(name: "ACPI", dependencies: ["VMConfig", "Layout"]),
         .target(
             name: "GuestfwCLI",
             dependencies: [
-                "VMConfig", "Layout",
+                "VMConfig", "Layout", "ACPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "guestfw", dependencies: ["GuestfwCLI"]),
@@ -32,6 +34,12 @@ let package = Package(
             name: "LayoutTests",
             dependencies: [
                 "VMConfig", "Layout",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
+        .testTarget(
+            name: "ACPITests",
+            dependencies: [
+                "ACPI", "VMConfig", "Layout",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .testTarget(

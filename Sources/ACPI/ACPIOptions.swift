@@ -1,3 +1,5 @@
+import VMConfig
+
 /// The identity every table header carries. Stable by default, so golden tables never change by
 /// accident; configurable, so a VMM can present its own.
 public struct ACPIOptions: Sendable, Hashable {
@@ -17,5 +19,15 @@ public struct ACPIOptions: Sendable, Hashable {
         self.oemRevision = oemRevision
         self.creatorID = creatorID
         self.creatorRevision = creatorRevision
+    }
+}
+
+
+extension ACPIOptions {
+    /// The description's `[acpi]` identity over guestfw's defaults.
+    public init(_ identity: TableIdentity) {
+        let defaults = ACPIOptions()
+        self.init(oemID: identity.oemID ?? defaults.oemID, oemTableID: identity.oemTableID ?? defaults.oemTableID,
+                  oemRevision: identity.oemRevision ?? defaults.oemRevision)
     }
 }

@@ -1,7 +1,8 @@
 /// Turns a parsed document into a `MachineConfig`, checking every key. Errors are collected over
 /// the whole document and thrown together.
 public enum ConfigDecoder {
-    static let topKeys = ["name", "vmm", "memory", "vcpus", "phys_bits", "ecam", "mmio", "root_port", "device"]
+    static let topKeys = ["name", "vmm", "memory", "vcpus", "phys_bits", "ecam", "mmio", "acpi", "root_port", "device"]
+    static let acpiKeys = ["oem_id", "oem_table_id", "oem_revision"]
     static let ecamKeys = ["policy", "buses", "base"]
     static let mmioKeys = ["hole", "window64", "relocate_ram"]
     static let rootPortKeys = ["id", "addr", "hotplug", "reserve"]
@@ -28,6 +29,7 @@ public enum ConfigDecoder {
         var ecam = decodeECAM(top, diagnostics: diagnostics)
         if let policyOverride { ecam.policy = policyOverride }
         let mmio = decodeMMIO(top, vmm: vmm, physBits: physBits, diagnostics: diagnostics)
+        let identity = decodeTableIdentity(top, diagnostics: diagnostics)
         let ports = decodeList(top, "root_port", diagnostics: diagnostics, decodeRootPort)
         let devices = decodeList(top, "device", diagnostics: diagnostics) { reader, index in
             decodeDevice(reader, index: index, physBits: physBits)
@@ -38,7 +40,8 @@ public enum ConfigDecoder {
             throw ConfigErrors(diagnostics.errors)
         }
         return MachineConfig(name: name, vmm: vmm, memory: memory, vcpus: vcpus, physBits: physBits,
-                             ecam: ecam, mmio: mmio, rootPorts: ports.map(\.value), devices: devices.map(\.value))
+                             ecam: ecam, mmio: mmio, rootPorts: ports.map(\.value), devices: devices.map(\.value),
+                             tableIdentity: identity)
     }
 
     static func decodeName(_ top: FieldReader, defaultName: String) -> String {
@@ -140,6 +143,23 @@ public enum ConfigDecoder {
             mmio.relocateRAM = relocate
         }
         return mmio
+    }
+
+    static func decodeTableIdentity(_ top: FieldReader, diagnostics: Diagnostics) -> TableIdentity {
+        guard let (table, node) = top.table("acpi") else { return TableIdentity() }
+        let reader = FieldReader(table, path: "acpi", location: node.location, diagnostics: diagnostics, knownKeys: acpiKeys)
+        func text(_ key: String, maxLength: Int) -> String? {
+            let accepted = "1 to \(maxLength) printable ASCII characters"
+            guard let value = reader.string(key, accepted: accepted) else { return nil }
+            guard (1...maxLength).contains(value.count), value.allSatisfy({ $0.isASCII && !$0.isNewline && ($0.asciiValue ?? 0) >= 0x20 && ($0.asciiValue ?? 0) < 0x7f }) else {
+                diagnostics.report(reader.field(key), reader.node(key), problem: "does not fit an ACPI header field", accepted: accepted)
+                return nil
+            }
+            return value
+        }
+        let revision = reader.integer("oem_revision", in: 0...Int(UInt32.max), accepted: "an integer from 0 to 4294967295")
+        return TableIdentity(oemID: text("oem_id", maxLength: 6), oemTableID: text("oem_table_id", maxLength: 8),
+                             oemRevision: revision.map(UInt32.init))
     }
 
     /// An array of tables (`[[root_port]]`), each decoded with its own path and line.

@@ -10,9 +10,12 @@ public struct MachineConfig: Sendable, Hashable {
     public var mmio: MMIOConfig
     public var rootPorts: [RootPort]
     public var devices: [Device]
+    public var tableIdentity: TableIdentity
 
     public init(name: String, vmm: VMMKind, memory: UInt64, vcpus: Int, physBits: Int = 40,
-                ecam: ECAMConfig, mmio: MMIOConfig = MMIOConfig(), rootPorts: [RootPort], devices: [Device]) {
+                ecam: ECAMConfig, mmio: MMIOConfig = MMIOConfig(), rootPorts: [RootPort], devices: [Device],
+                tableIdentity: TableIdentity = TableIdentity()) {
+        self.tableIdentity = tableIdentity
         self.name = name
         self.vmm = vmm
         self.memory = memory
@@ -22,6 +25,19 @@ public struct MachineConfig: Sendable, Hashable {
         self.mmio = mmio
         self.rootPorts = rootPorts
         self.devices = devices
+    }
+}
+
+/// `[acpi]`: the OEM identity in every table header; nil keeps guestfw's stable default.
+public struct TableIdentity: Sendable, Hashable {
+    public var oemID: String?
+    public var oemTableID: String?
+    public var oemRevision: UInt32?
+
+    public init(oemID: String? = nil, oemTableID: String? = nil, oemRevision: UInt32? = nil) {
+        self.oemID = oemID
+        self.oemTableID = oemTableID
+        self.oemRevision = oemRevision
     }
 }
 

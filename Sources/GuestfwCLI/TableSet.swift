@@ -1,0 +1,46 @@
+import ACPI
+import Foundation
+
+/// A directory of raw ACPI tables, one file per signature: `DSDT` (our naming and QEMU's
+/// tests/data/acpi) or `DSDT.dat` (acpidump/iasl naming). Other files are not tables and are skipped.
+struct TableSet {
+    var directory: String
+    var tables: [String: [UInt8]]
+
+    static func read(_ directory: String) throws(CommandError) -> TableSet {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw .badInput("\(directory): no such directory; accepted: a directory of ACPI tables named by signature (DSDT, FACP, ... or DSDT.dat)")
+        }
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
+        var tables: [String: [UInt8]] = [:]
+        for name in names {
+            guard let signature = signature(ofFile: name) else { continue }
+            let path = (directory as NSString).appendingPathComponent(name)
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw .badInput("\(path): cannot read the file")
+            }
+            let bytes = [UInt8](data)
+            do {
+                try TableCheck.check(bytes, signature: signature)
+            } catch {
+                throw .badInput("\(path): malformed \(signature) table: \(error)")
+            }
+            if tables[signature] != nil {
+                throw .badInput("\(path): a second \(signature) table in \(directory); accepted: one file per signature")
+            }
+            tables[signature] = bytes
+        }
+        guard !tables.isEmpty else {
+            throw .badInput("\(directory): holds no ACPI tables; accepted: files named by signature (DSDT, FACP, ... or DSDT.dat)")
+        }
+        return TableSet(directory: directory, tables: tables)
+    }
+
+    /// "DSDT" or "DSDT.dat" → "DSDT"; anything else is not a table file.
+    static func signature(ofFile name: String) -> String? {
+        let base = name.hasSuffix(".dat") ? String(name.dropLast(4)) : name
+        guard base.count == 4, base.allSatisfy({ ($0.isUppercase || $0.isNumber || $0 == "_") && $0.isASCII }) else { return nil }
+        return base
+    }
+}

@@ -29,6 +29,11 @@ enum Guestfw {
         for (name, text) in files {
             try Data(text.utf8).write(to: directory.appendingPathComponent(name))
         }
+        return try run(in: directory, arguments)
+    }
+
+    /// Runs guestfw in `directory` (left in place for the caller to inspect or remove).
+    static func run(in directory: URL, _ arguments: [String]) throws -> GuestfwRun {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

@@ -34,18 +34,3 @@ struct CompareCommand: ParsableCommand {
         print(ComparisonReport.render(PlanComparison(hvmloader, toolstack)))
     }
 }
-
-struct BuildCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "build", abstract: "Plan a VM and write its outputs (this step: --print-default).")
-
-    @Flag(name: .long, help: "Print the built-in default VM as TOML, a starting point for your own.")
-    var printDefault = false
-
-    func run() throws {
-        guard printDefault else {
-            throw CommandError.badInput("build writes tables and a firmware image, which later steps add; today only `guestfw build --print-default` is available (use `guestfw plan` for the layout)")
-        }
-        print(DefaultVM.toml, terminator: "")
-    }
-}

@@ -1,0 +1,71 @@
+import ACPI
+import ArgumentParser
+import Foundation
+import Layout
+import VMConfig
+
+struct BuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Plan a VM and write plan.json, toolstack.json and its ACPI tables into a directory.")
+
+    @Argument(help: "The VM description (TOML, or JSON with a .json name); the built-in default VM when omitted.")
+    var config: String?
+
+    @Option(name: .shortAndLong, help: "The output directory (replaced only if guestfw wrote it or it is empty).")
+    var output = "out"
+
+    @OptionGroup var policyOption: PolicyOption
+
+    @Flag(name: .long, help: "Print the built-in default VM as TOML, a starting point for your own, and write nothing.")
+    var printDefault = false
+
+    func run() throws {
+        if printDefault {
+            print(DefaultVM.toml, terminator: "")
+            return
+        }
+        let machine = try ConfigInput.load(config, policy: policyOption.policy)
+        let plan = try ConfigInput.plan(machine, file: config)
+        let source = config ?? DefaultVM.fileName
+        guard plan.isComplete else {
+            let list = plan.unassigned.map { "\($0.id) \($0.bar.map { "BAR\($0) " } ?? "")\($0.kind) (\(Quantity.format($0.size)))" }
+            throw CommandError.negative("\(source): the \(plan.policy.rawValue) policy left \(plan.unassigned.count) resource(s) unassigned, and a guest cannot boot that layout: \(list.joined(separator: ", ")); `guestfw plan` shows the layout, `--policy toolstack` may fit")
+        }
+        let tables = try BuildOutputs.tables(plan, options: ACPIOptions(machine.tableIdentity), source: source)
+        var files: [(path: String, bytes: [UInt8])] = [
+            ("plan.json", Array((plan.json.rendered() + "\n").utf8)),
+            ("toolstack.json", Array((plan.toolstackJSON.rendered() + "\n").utf8)),
+        ]
+        files += tables.map { ("acpi/\($0.signature)", $0.bytes) }
+        let disassembly = try BuildOutputs.disassembly(tables)
+        files += disassembly.map { ("acpi/\($0.key).dsl", Array($0.value.utf8)) }.sorted { $0.0 < $1.0 }
+        try OutputDirectory(path: output).write(files)
+        print("wrote \(output)/: plan.json, toolstack.json, acpi/ (\(tables.count) tables\(disassembly.isEmpty ? "" : ", \(disassembly.count) .dsl"))")
+        if IASL.find() == nil {
+            print("note: iasl not found on PATH, so the .dsl disassembly was skipped (install acpica-tools)")
+        }
+        print("note: the firmware image (firmware.bin, firmware.elf) arrives with step 3")
+    }
+}
+
+/// The parts of a build that turn a Plan into bytes.
+enum BuildOutputs {
+    static func tables(_ plan: Plan, options: ACPIOptions, source: String) throws(CommandError) -> [PlacedTable] {
+        let dsdt = ACPITable(signature: "DSDT", revision: DSDT.revision, body: DSDT.body(plan))
+        if let slot = plan.memory.acpi.slot("DSDT"), UInt64(dsdt.length) > slot.capacity {
+            throw .negative("\(source): the DSDT takes \(dsdt.length) bytes but the plan's ACPI area leaves it \(slot.capacity)")
+        }
+        do {
+            return try ACPITables.tableSet(plan: plan, options: options, dsdt: dsdt)
+        } catch {
+            throw .badInput("\(source): \(error)")
+        }
+    }
+
+    /// iasl cannot disassemble an RSDP on its own, so it has no .dsl.
+    static func disassembly(_ tables: [PlacedTable]) throws(CommandError) -> [String: String] {
+        guard let iasl = IASL.find() else { return [:] }
+        return try iasl.disassemble(tables.filter { $0.signature != "RSDP" }.map { ($0.signature, $0.bytes) })
+    }
+}

@@ -1,0 +1,59 @@
+extension AML {
+    /// Store (DefStore := StoreOp TermArg SuperName): `target = source`.
+    public struct Store: AMLTerm {
+        public let source: any AMLTerm
+        public let target: any AMLTerm
+
+        public init(_ source: any AMLTerm, _ target: any AMLTerm) {
+            self.source = source
+            self.target = target
+        }
+
+        public var aml: [UInt8] { Opcode.store + source.aml + target.aml }
+    }
+
+    /// And (DefAnd := AndOp Operand Operand Target): bitwise and. Without a target the result is only returned, and
+    /// the target is written as NullName, as iasl does.
+    public struct And: AMLTerm {
+        public let a: any AMLTerm
+        public let b: any AMLTerm
+        public let target: any AMLTerm
+
+        public init(_ a: any AMLTerm, _ b: any AMLTerm, target: any AMLTerm = Path.null) {
+            self.a = a
+            self.b = b
+            self.target = target
+        }
+
+        public var aml: [UInt8] { Opcode.and + a.aml + b.aml + target.aml }
+    }
+
+    /// Or (DefOr := OrOp Operand Operand Target): bitwise or; the target as in `And`.
+    public struct Or: AMLTerm {
+        public let a: any AMLTerm
+        public let b: any AMLTerm
+        public let target: any AMLTerm
+
+        public init(_ a: any AMLTerm, _ b: any AMLTerm, target: any AMLTerm = Path.null) {
+            self.a = a
+            self.b = b
+            self.target = target
+        }
+
+        public var aml: [UInt8] { Opcode.or + a.aml + b.aml + target.aml }
+    }
+
+    /// Notify (DefNotify := NotifyOp NotifyObject NotifyValue): sends `value` (0x80 "check", 0x01 "device check", ...) to
+    /// the OS for `object`.
+    public struct Notify: AMLTerm {
+        public let object: any AMLTerm
+        public let value: any AMLTerm
+
+        public init(_ object: any AMLTerm, _ value: any AMLTerm) {
+            self.object = object
+            self.value = value
+        }
+
+        public var aml: [UInt8] { Opcode.notify + object.aml + value.aml }
+    }
+}

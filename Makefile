@@ -8,7 +8,7 @@ KERNEL_DIR   := $(CACHE)/kernel
 GUESTFW      := .build/debug/guestfw
 BENCH        := .build/release/guestfw-bench
 
-.PHONY: all deps build test demo bench kernel capture-catalog clean
+.PHONY: all deps build test demo bench bless kernel capture-catalog clean
 
 all: build
 
@@ -37,6 +37,17 @@ demo: build
 	@$(GUESTFW) plan
 	@echo; echo "== guestfw compare (built-in default VM) =="
 	@$(GUESTFW) compare
+
+# Rewrites the golden files of every example from what guestfw builds now. Review the diff
+# (git diff Tables/) and commit it as a change of its own.
+bless: build
+	@for dir in Tables/*/; do \
+	  name=$$(basename $$dir); scratch=$$(mktemp -d); \
+	  $(GUESTFW) build $$dir/vm.toml -o $$scratch/out >/dev/null || { rm -rf $$scratch; exit 1; }; \
+	  rm -rf $$dir/acpi; cp -r $$scratch/out/acpi $$dir/acpi; \
+	  cp $$scratch/out/plan.json $$scratch/out/toolstack.json $$dir/; \
+	  rm -rf $$scratch; echo "blessed $$name"; \
+	done
 
 bench: deps
 	$(SWIFT) build -c release --product guestfw-bench

@@ -1,5 +1,6 @@
 extension AML {
-    /// If (DefIfElse := IfOp PkgLength Predicate TermList DefElse): runs the terms when the predicate is non-zero.
+    /// If: runs the terms when the predicate is non-zero.
+    /// DefIfElse := IfOp PkgLength Predicate TermList DefElse
     ///
     /// An `Else` is not part of the If in AML: it is the term right after it, and the
     /// interpreter pairs them. iasl encodes `If {...} Else {...}` that way, so an else branch is
@@ -18,8 +19,9 @@ extension AML {
         }
     }
 
-    /// Else (DefElse := ElseOp PkgLength TermList): the terms run when the `If` just before it did not. Must follow
-    /// an `AML.If` directly. An empty Else is kept (iasl keeps it too: A1 01).
+    /// Else: the terms run when the `If` just before it did not. Must follow an `AML.If`
+    /// directly. An empty Else is kept (iasl keeps it too: A1 01).
+    /// DefElse := ElseOp PkgLength TermList
     public struct Else: AMLTerm {
         public let terms: [any AMLTerm]
 
@@ -32,7 +34,7 @@ extension AML {
         }
     }
 
-    /// Return (DefReturn := ReturnOp ArgObject).
+    /// Return. DefReturn := ReturnOp ArgObject
     public struct Return: AMLTerm {
         public let value: any AMLTerm
 

@@ -1,5 +1,6 @@
 extension AML {
-    /// Device (DefDevice := DeviceOp PkgLength NameString TermList): a namespace node for a device, holding its objects.
+    /// Device: a namespace node for a device, holding its objects.
+    /// DefDevice := DeviceOp PkgLength NameString TermList
     public struct Device: AMLTerm {
         public let path: Path
         public let terms: [any AMLTerm]

@@ -19,8 +19,11 @@ extension AML {
         static func compress(_ id: String) -> UInt32 {
             let letters = id.prefix(3), digits = id.dropFirst(3)
             guard id.count == 7, letters.allSatisfy({ $0.isASCII && $0.isUppercase }),
-                  digits.allSatisfy({ $0.isASCII && $0.isHexDigit }), let product = UInt16(digits, radix: 16)
-            else { preconditionFailure("AML: \"\(id)\" is not an EISA id (three of A-Z, four hex digits)") }
+                  digits.allSatisfy({ $0.isASCII && $0.isHexDigit }),
+                  let product = UInt16(digits, radix: 16)
+            else {
+                preconditionFailure("AML: \"\(id)\" is not an EISA id (three of A-Z, four hex digits)")
+            }
             let vendor = letters.utf8.reduce(UInt16(0)) { $0 << 5 | UInt16($1 - 0x40) }
             let bigEndian = UInt32(vendor) << 16 | UInt32(product)
             return bigEndian.byteSwapped

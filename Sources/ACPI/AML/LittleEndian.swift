@@ -7,7 +7,7 @@ extension AML {
     }
 
     /// `value` converted to `T`, stopping with a message naming `what` when it does not fit:
-    /// the callers build tables from a plan, and a silently truncated address would be a wrong table.
+    /// the callers build tables from a plan, and a silently truncated address is a wrong table.
     static func exactly<T: FixedWidthInteger>(_ value: some BinaryInteger, _ what: String) -> T {
         guard let converted = T(exactly: value) else {
             preconditionFailure("AML: \(what) \(value) does not fit in \(T.bitWidth) bits")

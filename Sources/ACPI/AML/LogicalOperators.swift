@@ -1,5 +1,5 @@
 extension AML {
-    /// LEqual (DefLEqual := LequalOp Operand Operand): `a == b`, Ones when true and Zero when false.
+    /// LEqual: `a == b`, Ones when true and Zero when false. DefLEqual := LequalOp Operand Operand
     public struct LEqual: AMLTerm {
         public let a: any AMLTerm
         public let b: any AMLTerm

@@ -1,6 +1,7 @@
 extension AML {
-    /// Method (DefMethod := MethodOp PkgLength NameString MethodFlags TermList). MethodFlags: bits 2:0 the argument count, bit 3 Serialized,
-    /// bits 7:4 the SyncLevel, which we leave 0 as ASL does when it is not given.
+    /// Method. DefMethod := MethodOp PkgLength NameString MethodFlags TermList
+    /// MethodFlags: bits 2:0 the argument count, bit 3 Serialized, bits 7:4 the SyncLevel, which
+    /// we leave 0 as ASL does when it is not given.
     public struct Method: AMLTerm {
         public let path: Path
         public let args: Int

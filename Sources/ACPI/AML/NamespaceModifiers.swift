@@ -1,5 +1,6 @@
 extension AML {
-    /// Scope (DefScope := ScopeOp PkgLength NameString TermList): opens an existing namespace node and adds the terms to it.
+    /// Scope: opens an existing namespace node and adds the terms to it.
+    /// DefScope := ScopeOp PkgLength NameString TermList
     public struct Scope: AMLTerm {
         public let path: Path
         public let terms: [any AMLTerm]
@@ -14,8 +15,8 @@ extension AML {
         }
     }
 
-    /// Name (DefName := NameOp NameString DataRefObject): a named data object. Its end is implied by the value, so it has
-    /// no PkgLength.
+    /// Name: a named data object. Its end is implied by the value, so it has no PkgLength.
+    /// DefName := NameOp NameString DataRefObject
     public struct Name: AMLTerm {
         public let path: Path
         public let value: any AMLTerm

@@ -1,5 +1,5 @@
 extension AML {
-    /// Store (DefStore := StoreOp TermArg SuperName): `target = source`.
+    /// Store: `target = source`. DefStore := StoreOp TermArg SuperName
     public struct Store: AMLTerm {
         public let source: any AMLTerm
         public let target: any AMLTerm
@@ -12,8 +12,8 @@ extension AML {
         public var aml: [UInt8] { Opcode.store + source.aml + target.aml }
     }
 
-    /// And (DefAnd := AndOp Operand Operand Target): bitwise and. Without a target the result is only returned, and
-    /// the target is written as NullName, as iasl does.
+    /// And: bitwise and. Without a target the result is only returned, and the target is
+    /// written as NullName, as iasl does. DefAnd := AndOp Operand Operand Target
     public struct And: AMLTerm {
         public let a: any AMLTerm
         public let b: any AMLTerm
@@ -28,7 +28,7 @@ extension AML {
         public var aml: [UInt8] { Opcode.and + a.aml + b.aml + target.aml }
     }
 
-    /// Or (DefOr := OrOp Operand Operand Target): bitwise or; the target as in `And`.
+    /// Or: bitwise or; the target as in `And`. DefOr := OrOp Operand Operand Target
     public struct Or: AMLTerm {
         public let a: any AMLTerm
         public let b: any AMLTerm
@@ -43,8 +43,8 @@ extension AML {
         public var aml: [UInt8] { Opcode.or + a.aml + b.aml + target.aml }
     }
 
-    /// Notify (DefNotify := NotifyOp NotifyObject NotifyValue): sends `value` (0x80 "check", 0x01 "device check", ...) to
-    /// the OS for `object`.
+    /// Notify: sends `value` (0x00 bus check, 0x01 device check, 0x03 eject request, ...) to the
+    /// OS for `object`. DefNotify := NotifyOp NotifyObject NotifyValue
     public struct Notify: AMLTerm {
         public let object: any AMLTerm
         public let value: any AMLTerm

@@ -1,6 +1,7 @@
 extension AML {
-    /// A Package: DefPackage := PackageOp PkgLength NumElements PackageElementList. Its element count is a single byte, so a package of more
-    /// than 255 elements is a VarPackage, whose count is an integer term (iasl does the same).
+    /// A Package. DefPackage := PackageOp PkgLength NumElements PackageElementList
+    /// NumElements is a single byte, so a package of more than 255 elements is a VarPackage,
+    /// whose count is an integer term (iasl does the same).
     public struct Package: AMLTerm {
         public let elements: [any AMLTerm]
 

@@ -16,8 +16,8 @@ extension AML {
         public init(_ path: String) {
             let (prefix, rest) = Self.splitPrefix(path)
             self.prefix = prefix
-            self.segments = rest.isEmpty ? [] : rest.split(separator: ".", omittingEmptySubsequences: false)
-                .map { Self.nameSeg(String($0), in: path) }
+            let parts = rest.isEmpty ? [] : rest.split(separator: ".", omittingEmptySubsequences: false)
+            self.segments = parts.map { Self.nameSeg(String($0), in: path) }
         }
 
         public var aml: [UInt8] {
@@ -51,7 +51,8 @@ extension AML {
             let isLead = { (c: UInt8) in (0x41...0x5A).contains(c) || c == 0x5F }
             let isName = { (c: UInt8) in isLead(c) || (0x30...0x39).contains(c) }
             precondition((1...4).contains(chars.count) && isLead(chars[0]) && chars.allSatisfy(isName),
-                         "AML: \"\(segment)\" in \"\(path)\" is not a name segment (1-4 of A-Z, 0-9, _; not starting with a digit)")
+                         "AML: \"\(segment)\" in \"\(path)\" is not a name segment "
+                             + "(1-4 of A-Z, 0-9, _; not starting with a digit)")
             return segment + String(repeating: "_", count: 4 - chars.count)
         }
     }

@@ -48,7 +48,8 @@ extension AML {
         }
 
         public var descriptor: [UInt8] {
-            addressSpace(item: 0x08, resourceType: AddressSpaceType.busNumber, typeFlags: 0, min: min, max: max)
+            addressSpace(item: LargeItem.wordAddressSpace, resourceType: AddressSpaceType.busNumber,
+                         typeFlags: 0, min: min, max: max)
         }
     }
 
@@ -63,7 +64,8 @@ extension AML {
         }
 
         public var descriptor: [UInt8] {
-            addressSpace(item: 0x08, resourceType: AddressSpaceType.io, typeFlags: ioEntireRange, min: min, max: max)
+            addressSpace(item: LargeItem.wordAddressSpace, resourceType: AddressSpaceType.io,
+                         typeFlags: ioEntireRange, min: min, max: max)
         }
     }
 
@@ -78,7 +80,8 @@ extension AML {
         }
 
         public var descriptor: [UInt8] {
-            addressSpace(item: 0x07, resourceType: AddressSpaceType.io, typeFlags: ioEntireRange, min: min, max: max)
+            addressSpace(item: LargeItem.dwordAddressSpace, resourceType: AddressSpaceType.io,
+                         typeFlags: ioEntireRange, min: min, max: max)
         }
     }
 
@@ -98,7 +101,7 @@ extension AML {
         }
 
         public var descriptor: [UInt8] {
-            addressSpace(item: 0x07, resourceType: AddressSpaceType.memory,
+            addressSpace(item: LargeItem.dwordAddressSpace, resourceType: AddressSpaceType.memory,
                          typeFlags: memoryFlags(cacheable, readWrite), min: min, max: max)
         }
     }
@@ -119,7 +122,7 @@ extension AML {
         }
 
         public var descriptor: [UInt8] {
-            addressSpace(item: 0x0A, resourceType: AddressSpaceType.memory,
+            addressSpace(item: LargeItem.qwordAddressSpace, resourceType: AddressSpaceType.memory,
                          typeFlags: memoryFlags(cacheable, readWrite), min: min, max: max)
         }
     }

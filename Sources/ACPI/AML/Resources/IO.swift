@@ -15,7 +15,8 @@ extension AML {
 
         public var descriptor: [UInt8] {
             let decode16: UInt8 = 0x01
-            return smallDescriptor(0x08, [decode16] + littleEndian(min) + littleEndian(max) + [alignment, length])
+            let data = [decode16] + littleEndian(min) + littleEndian(max) + [alignment, length]
+            return smallDescriptor(SmallItem.io, data)
         }
     }
 }

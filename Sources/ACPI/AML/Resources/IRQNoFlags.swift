@@ -5,13 +5,14 @@ extension AML {
         public let irqs: [Int]
 
         public init(_ irqs: [Int]) {
-            precondition(irqs.allSatisfy { (0...15).contains($0) }, "AML: IRQNoFlags takes IRQs 0-15, not \(irqs)")
+            precondition(irqs.allSatisfy { (0...15).contains($0) },
+                         "AML: IRQNoFlags takes IRQs 0-15, not \(irqs)")
             self.irqs = irqs
         }
 
         public var descriptor: [UInt8] {
             let mask = irqs.reduce(UInt16(0)) { $0 | 1 << $1 }
-            return smallDescriptor(0x04, littleEndian(mask))
+            return smallDescriptor(SmallItem.irq, littleEndian(mask))
         }
     }
 }

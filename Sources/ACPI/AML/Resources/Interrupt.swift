@@ -6,8 +6,10 @@ extension AML {
         public let consumer: Bool, levelTriggered: Bool, activeLow: Bool, shared: Bool
         public let gsis: [UInt32]
 
-        public init(consumer: Bool = true, levelTriggered: Bool, activeLow: Bool, shared: Bool, _ gsis: [UInt32]) {
-            precondition((1...255).contains(gsis.count), "AML: Interrupt takes 1-255 interrupts, not \(gsis.count)")
+        public init(consumer: Bool = true, levelTriggered: Bool, activeLow: Bool, shared: Bool,
+                    _ gsis: [UInt32]) {
+            precondition((1...255).contains(gsis.count),
+                         "AML: Interrupt takes 1-255 interrupts, not \(gsis.count)")
             self.consumer = consumer
             self.levelTriggered = levelTriggered
             self.activeLow = activeLow
@@ -17,11 +19,13 @@ extension AML {
 
         /// Bit 0 consumer, bit 1 edge-triggered (so level is 0), bit 2 active-low, bit 3 shared.
         var flags: UInt8 {
-            (consumer ? 0x01 : 0) | (levelTriggered ? 0 : 0x02) | (activeLow ? 0x04 : 0) | (shared ? 0x08 : 0)
+            (consumer ? 0x01 : 0) | (levelTriggered ? 0 : 0x02)
+                | (activeLow ? 0x04 : 0) | (shared ? 0x08 : 0)
         }
 
         public var descriptor: [UInt8] {
-            largeDescriptor(0x09, [flags, UInt8(gsis.count)] + gsis.flatMap { littleEndian($0) })
+            let table = gsis.flatMap { littleEndian($0) }
+            return largeDescriptor(LargeItem.extendedInterrupt, [flags, UInt8(gsis.count)] + table)
         }
     }
 }

@@ -12,7 +12,8 @@ extension AML {
         }
 
         public var descriptor: [UInt8] {
-            largeDescriptor(0x06, [readWrite ? 1 : 0] + littleEndian(base) + littleEndian(length))
+            let writable: UInt8 = readWrite ? 1 : 0
+            return largeDescriptor(LargeItem.memory32Fixed, [writable] + littleEndian(base) + littleEndian(length))
         }
     }
 }

@@ -33,7 +33,7 @@ let package = Package(
         .testTarget(
             name: "LayoutTests",
             dependencies: [
-                "VMConfig", "Layout",
+                "VMConfig", "Layout", "ACPI",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .testTarget(

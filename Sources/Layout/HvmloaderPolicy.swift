@@ -4,12 +4,14 @@ import VMConfig
 /// the low hole, allocated upward from its start, largest first (so the ECAM may land between
 /// BARs, splitting the 32-bit window in two); a 64-bit resource goes above
 /// 4 GiB when it is larger than 1 GiB or when what is left no longer fits below. On xen the hole
-/// first grows by doubling from 0xF0000000 until everything fits, into RAM only when allowed.
-/// Whatever does not fit stays unassigned, as hvmloader leaves it.
+/// first grows by doubling from 0xF0000000 while the total size exceeds it, into RAM only when
+/// allowed. Like hvmloader it compares sizes, not alignments: a hole the total fits in can still
+/// leave an aligned resource (even the ECAM) without a place. Whatever does not fit stays
+/// unassigned, as hvmloader leaves it, and `build` refuses the plan.
 enum HvmloaderPolicy {
     static let alwaysHighAbove: UInt64 = Units.giB
 
-    static func place(_ config: MachineConfig, requests: [Request]) -> MemoryAssignment {
+    static func place(_ config: MachineConfig, requests: [Request]) throws(LayoutError) -> MemoryAssignment {
         let ecamRequest = Request(owner: .ecam, size: config.ecam.size, alignment: FixedRanges.ecamAlignment,
                                   canGoHigh: false, kindName: "ecam")
         let all = requests + [ecamRequest]
@@ -17,7 +19,7 @@ enum HvmloaderPolicy {
         let (holeStart, lowRAMEnd, relocated) = hole(config, total: total)
         let hole = AddressRange(start: holeStart, limit: MemoryPlacement.holeLimit(config.vmm))
         let highRAMLimit = FixedRanges.fourGiB + (config.memory - lowRAMEnd)
-        let mmio64 = MemoryPlacement.window64(config: config, aboveRAM: highRAMLimit, ecam: nil,
+        let mmio64 = try MemoryPlacement.window64(config: config, aboveRAM: highRAMLimit, ecam: nil,
                                               highDemand: requests.filter(\.canGoHigh))
         var assignment = MemoryAssignment(lowRAMEnd: lowRAMEnd, relocatedRAM: relocated, hole: hole, ecam: nil,
                                           mmio32: [hole], mmio64: mmio64)

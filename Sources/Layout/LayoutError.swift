@@ -8,6 +8,9 @@ public enum LayoutError: Error, Sendable, Equatable, CustomStringConvertible {
     case window64TooSmall(needed: UInt64, available: UInt64, misfits: [Misfit])
     /// The I/O windows and I/O BARs do not fit in the 60 KiB of PCI I/O space.
     case ioSpaceExhausted(needed: UInt64, available: UInt64, misfits: [Misfit])
+    /// There is room in total, but no naturally aligned place for some resources (a BAR or window
+    /// must start on a multiple of its alignment, and no such start leaves it inside the window).
+    case noAlignedPlace(space: String, window: AddressRange, needed: UInt64, available: UInt64, misfits: [Misfit])
     /// A value of the description contradicts the memory map (exit code 2, not 1).
     case conflictingInput(field: String, value: String, problem: String, accepted: String)
 
@@ -15,7 +18,10 @@ public enum LayoutError: Error, Sendable, Equatable, CustomStringConvertible {
         public var id: String
         public var what: String
         public var size: UInt64
-        public var description: String { "\(id) \(what) (\(Quantity.format(size)))" }
+        public var alignment: UInt64 = 0
+        public var description: String {
+            "\(id) \(what) (\(Quantity.format(size))\(alignment > size ? ", aligned to \(Quantity.format(alignment))" : ""))"
+        }
     }
 
     public var isInputError: Bool {
@@ -32,6 +38,8 @@ public enum LayoutError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the 64-bit window holds \(Quantity.format(available)) but needs \(Quantity.format(needed)) (short by \(Quantity.format(needed &- available))); does not fit: \(list(misfits))"
         case .ioSpaceExhausted(let needed, let available, let misfits):
             return "PCI I/O space holds \(hex(available)) bytes but needs \(hex(needed)) (short by \(hex(needed &- available))); does not fit: \(list(misfits))"
+        case .noAlignedPlace(let space, let window, let needed, let available, let misfits):
+            return "the \(space) \(window) has \(Quantity.format(available)) for \(Quantity.format(needed)) of resources, but no place in it is aligned for \(list(misfits)) (each must start on a multiple of its size)"
         case .conflictingInput(let field, let value, let problem, let accepted):
             return "\(field) = \(value): \(problem); accepted: \(accepted)"
         }
@@ -42,6 +50,15 @@ public enum LayoutError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+extension LayoutError {
+    /// The honest reason an allocation failed: too little room in total, or only no aligned place.
+    static func allocationFailure(space: String, window: AddressRange, needed: UInt64, available: UInt64,
+                                  misfits: [Misfit], tooSmall: (UInt64, UInt64, [Misfit]) -> LayoutError) -> LayoutError {
+        needed > available ? tooSmall(needed, available, misfits)
+            : .noAlignedPlace(space: space, window: window, needed: needed, available: available, misfits: misfits)
+    }
+}
+
 extension LayoutError.Misfit {
     init(_ request: Request) {
         let what: String = switch request.owner {
@@ -49,6 +66,6 @@ extension LayoutError.Misfit {
         case .window(_, let kind): kind.rawValue
         case .ecam: "ECAM"
         }
-        self.init(id: request.owner.id, what: what, size: request.size)
+        self.init(id: request.owner.id, what: what, size: request.size, alignment: request.alignment)
     }
 }

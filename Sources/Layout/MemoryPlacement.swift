@@ -35,16 +35,22 @@ enum MemoryPlacement {
     /// size is `mmio.window64` exactly when given; otherwise 32 GiB, or more when the 64-bit
     /// resources need more, never past 2^phys_bits.
     static func window64(config: MachineConfig, aboveRAM highRAMLimit: UInt64, ecam: AddressRange?,
-                         highDemand: [Request]) -> AddressRange? {
+                         highDemand: [Request]) throws(LayoutError) -> AddressRange? {
         var floor = max(FixedRanges.fourGiB, highRAMLimit)
         if let ecam, ecam.start >= FixedRanges.fourGiB { floor = max(floor, ecam.limit) }
         let start = alignUp(floor, Units.giB)
         let addressLimit = UInt64(1) << config.physBits
-        guard start < addressLimit else { return nil }
         let size: UInt64
         if let given = config.mmio.window64 {
+            guard start < addressLimit, given <= addressLimit - start else {
+                throw .conflictingInput(
+                    field: "mmio.window64", value: Quantity.format(given),
+                    problem: "a 64-bit window from \(hex(start)) (the first GiB boundary above RAM and any ECAM above 4G) of that size ends past 2^phys_bits = \(hex(addressLimit))",
+                    accepted: "at most \(Quantity.format(addressLimit > start ? alignDown(addressLimit - start, Units.giB) : 0)), or a larger phys_bits")
+            }
             size = given
         } else {
+            guard start < addressLimit else { return nil }
             let span = alignedSpan(highDemand, from: start)
             size = min(max(defaultWindow64, alignUp(span, Units.giB)), alignDown(addressLimit - start, Units.giB))
         }

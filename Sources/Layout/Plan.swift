@@ -61,9 +61,10 @@ public struct HostWindows: Sendable, Hashable {
     public var mmio32Ranges: [AddressRange]
     public var mmio64: AddressRange?
 
-    /// From the first to the last 32-bit range (it contains the ECAM when there are two).
+    /// The largest 32-bit range: what plan.json calls `mmio32`. Never spans the ECAM, so a reader
+    /// that knows only this key still claims nothing it must not; `mmio32Ranges` is the whole window.
     public var mmio32: AddressRange {
-        AddressRange(start: mmio32Ranges.first!.start, limit: mmio32Ranges.last!.limit)
+        mmio32Ranges.max { $0.size < $1.size || ($0.size == $1.size && $0.start > $1.start) }!
     }
 }
 

@@ -9,7 +9,7 @@ public enum Planner {
         let topology = Topology(config)
         let demands = topology.ports.map(PortDemand.init)
         let memory: MemoryAssignment = switch config.ecam.policy {
-        case .hvmloader: HvmloaderPolicy.place(config, requests: memoryRequests(topology, demands))
+        case .hvmloader: try HvmloaderPolicy.place(config, requests: memoryRequests(topology, demands))
         case .toolstack: try ToolstackPolicy.place(config, requests: memoryRequests(topology, demands))
         }
         let io = try IOPlacement.place(

@@ -10,7 +10,7 @@ enum ToolstackPolicy {
         let high = requests.filter(\.canGoHigh)
         var assignment = try placeLow(config, low: low)
         let highRAMLimit = FixedRanges.fourGiB + (config.memory - assignment.lowRAMEnd)
-        assignment.mmio64 = MemoryPlacement.window64(config: config, aboveRAM: highRAMLimit, ecam: assignment.ecam,
+        assignment.mmio64 = try MemoryPlacement.window64(config: config, aboveRAM: highRAMLimit, ecam: assignment.ecam,
                                                      highDemand: high)
         try placeHigh(high, into: &assignment)
         return assignment
@@ -20,11 +20,20 @@ enum ToolstackPolicy {
         let holeLimit = MemoryPlacement.holeLimit(config.vmm)
         let neededLowerBound = low.reduce(0) { $0 + $1.size }
         var lastFailure: LayoutError?
-        for holeStart in try candidateHoleStarts(config) {
+        for (attempt, holeStart) in try candidateHoleStarts(config).enumerated() {
             let lowRAMEnd = config.vmm == .qemu
                 ? holeStart : min(config.memory, holeStart)
             let hole = AddressRange(start: holeStart, limit: holeLimit)
-            guard let ecam = try ecamWindow(config, hole: hole, lowRAMEnd: lowRAMEnd) else {
+            let placedECAM: AddressRange?
+            do {
+                placedECAM = try ecamWindow(config, hole: hole, lowRAMEnd: lowRAMEnd)
+            } catch {
+                // The base is bad input only if it fails where it displaces the least RAM; a larger
+                // hole moving RAM onto it just means the 32-bit resources do not fit.
+                if attempt == 0 || lastFailure == nil { throw error }
+                break
+            }
+            guard let ecam = placedECAM else {
                 let usable = hole.limit - min(hole.limit, alignUp(hole.start, FixedRanges.ecamAlignment))
                 lastFailure = .lowWindowTooSmall(needed: config.ecam.size + neededLowerBound, available: usable, window: hole,
                                                  misfits: [LayoutError.Misfit(id: "ecam", what: "ECAM", size: config.ecam.size)])
@@ -43,7 +52,9 @@ enum ToolstackPolicy {
                 }
             }
             if misfits.isEmpty { return assignment }
-            lastFailure = .lowWindowTooSmall(needed: neededLowerBound, available: mmio32.reduce(0) { $0 + $1.size }, window: hole, misfits: misfits)
+            lastFailure = LayoutError.allocationFailure(
+                space: "32-bit window", window: hole, needed: neededLowerBound, available: mmio32.reduce(0) { $0 + $1.size },
+                misfits: misfits) { .lowWindowTooSmall(needed: $0, available: $1, window: hole, misfits: $2) }
         }
         throw lastFailure ?? .lowWindowTooSmall(needed: neededLowerBound, available: 0, window: nil, misfits: low.map(LayoutError.Misfit.init))
     }
@@ -104,7 +115,8 @@ enum ToolstackPolicy {
             }
         }
         if !misfits.isEmpty {
-            throw .window64TooSmall(needed: needed, available: window.size, misfits: misfits)
+            throw LayoutError.allocationFailure(space: "64-bit window", window: window, needed: needed, available: window.size,
+                                                misfits: misfits) { .window64TooSmall(needed: $0, available: $1, misfits: $2) }
         }
     }
 }

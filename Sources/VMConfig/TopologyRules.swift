@@ -10,8 +10,13 @@ enum TopologyRules {
 
     static func checkUniqueIDs(_ ids: [(String, FieldReader)], _ diagnostics: Diagnostics) {
         var seen: [String: FieldReader] = [:]
+        let chipset = ChipsetFunctions.all.map(\.id)
         for (id, reader) in ids {
-            if let first = seen[id] {
+            if chipset.contains(id) {
+                diagnostics.report(reader.field("id"), reader.node("id"),
+                                   problem: "is the id of an ICH9 function QEMU always creates (the plan lists it by that id)",
+                                   accepted: "an id other than " + chipset.joined(separator: ", "))
+            } else if let first = seen[id] {
                 let line = first.location.map { " at line \($0.line)" } ?? ""
                 diagnostics.report(reader.field("id"), reader.node("id"),
                                    problem: "duplicate id: \(first.path)\(line) has it already", accepted: "an id used once")

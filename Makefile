@@ -37,6 +37,9 @@ demo: build
 	@$(GUESTFW) plan
 	@echo; echo "== guestfw compare (built-in default VM) =="
 	@$(GUESTFW) compare
+	@echo; echo "== guestfw build -o out (plan.json, toolstack.json, ACPI tables) =="
+	@$(GUESTFW) build -o out
+	@ls out out/acpi
 
 # Rewrites the golden files of every example from what guestfw builds now. Review the diff
 # (git diff Tables/) and commit it as a change of its own.

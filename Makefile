@@ -12,6 +12,9 @@ BENCH        := .build/release/guestfw-bench
 
 all: build
 
+# The boot firmware (Embedded Swift + assembly): targets firmware, firmware-smoke, firmware-clean.
+include Firmware/firmware.mk
+
 # apt-get update runs once, and only when a package is missing.
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -26,9 +29,10 @@ deps:
 build: deps
 	$(SWIFT) build
 
-test: deps
+test: deps firmware
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-xctest
+	Firmware/run-smoke.sh
 
 demo: build
 	@echo "== guestfw build --print-default (the built-in VM) =="
@@ -63,5 +67,5 @@ kernel: deps
 capture-catalog: kernel
 	scripts/capture-catalog.sh Tests/VMConfigTests/Fixtures/qemu-7.2
 
-clean:
+clean: firmware-clean
 	rm -rf .build out

@@ -1,0 +1,43 @@
+/*
+ * entry32.S — 32-bit protected-mode entry: segments, stack, .data and .bss, then Swift.
+ *
+ * QEMU's RAM is usable right at reset (no memory controller to train), so the stack and the
+ * writable data go straight into low RAM at the addresses firmware.ld chooses.
+ */
+
+#include "selectors.h"
+
+	.section .text.entry32, "ax"
+	.code32
+	.globl	protected_mode_start
+protected_mode_start:
+	movw	$BOOT_DS, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %ss
+	movw	%ax, %fs
+	movw	%ax, %gs
+	/* 16-byte aligned: the call below then leaves %esp+4 aligned at entry, as the i386 ABI wants */
+	movl	$__stack_top, %esp
+	xorl	%ebp, %ebp		/* end of frame chain for debuggers */
+
+	/* .data is linked at its RAM address but stored in ROM after .rodata: copy it down. */
+	movl	$__data_load_start, %esi
+	movl	$__data_start, %edi
+	movl	$__data_end, %ecx
+	subl	%edi, %ecx
+	rep movsb
+
+	/* .bss is not in the image at all: zero it. */
+	movl	$__bss_start, %edi
+	movl	$__bss_end, %ecx
+	subl	%edi, %ecx
+	xorl	%eax, %eax
+	rep stosb
+
+	call	firmware_main
+
+	/* firmware_main powers the machine off; should it return, stop here for good. */
+1:	cli
+	hlt
+	jmp	1b

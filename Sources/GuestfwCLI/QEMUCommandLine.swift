@@ -1,0 +1,103 @@
+import Layout
+import VMConfig
+
+/// The QEMU command line whose machine matches a plan: memory, vCPUs, every root port at its
+/// planned address with its chassis, slot and reservation, every device behind it. QEMU places
+/// nothing itself (every `-device` has its `bus` and `addr`), so the firmware finds what it planned.
+struct QEMUCommandLine {
+    var arguments: [String]
+
+    struct Refusal: Error { var message: String }
+
+    init(config: MachineConfig, plan: Plan, firmware: String, kernel: String?, initrd: String?, append: String?) throws(Refusal) {
+        guard config.vmm == .qemu else {
+            throw Refusal(message: "vmm = \"xen\": qemu-args runs QEMU's own q35 machine, which follows vmm = \"qemu\" rules; accepted: a description with vmm = \"qemu\"")
+        }
+        if let device = config.devices.first(where: { $0.model == nil }) {
+            throw Refusal(message: "device \"\(device.id)\" is passthrough\(device.passthrough.map { " (\($0))" } ?? ""): QEMU cannot emulate a device described only by its BARs; accepted: catalog models only (\(DeviceCatalog.endpointModels.joined(separator: ", ")))")
+        }
+        var machine = "q35"
+        if config.mmio.hole != nil { machine += ",max-ram-below-4g=\(plan.memory.maxRAMBelow4G)" }
+        arguments = ["qemu-system-x86_64", "-machine", machine, "-accel", "tcg", "-m", "\(config.memory >> 20)M",
+                     "-smp", String(config.vcpus), "-nodefaults", "-display", "none", "-no-reboot", "-serial", "stdio",
+                     "-bios", firmware,
+                     // The DSDT grants native PCIe hot-plug through _OSC; QEMU must then not hide the
+                     // ports' hot-plug capability behind its own ACPI hot-plug.
+                     "-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off"]
+        if let kernel { arguments += ["-kernel", kernel] }
+        if let initrd { arguments += ["-initrd", initrd] }
+        if let append { arguments += ["-append", append] }
+        let multifunctionSlots = Self.multifunctionSlots(plan)
+        for function in plan.functions where function.kind != .chipset {
+            arguments += try device(function, config: config, plan: plan, multifunction: multifunctionSlots)
+        }
+    }
+
+    /// Bus and device numbers with more than one function: QEMU wants `multifunction=on` on function 0.
+    static func multifunctionSlots(_ plan: Plan) -> Set<[Int]> {
+        var counts: [[Int]: Int] = [:]
+        for function in plan.functions where function.kind != .chipset { counts[[function.bdf.bus, function.bdf.device], default: 0] += 1 }
+        return Set(counts.filter { $0.value > 1 }.map(\.key))
+    }
+
+    func device(_ function: PlannedFunction, config: MachineConfig, plan: Plan, multifunction: Set<[Int]>) throws(Refusal) -> [String] {
+        let parent = function.bdf.bus == 0 ? "pcie.0"
+            : plan.functions.first { $0.kind == .rootPort && $0.secondaryBus == function.bdf.bus }?.id ?? "pcie.0"
+        var properties = ["id=\(function.id)", "bus=\(parent)",
+                          "addr=0x\(String(function.bdf.device, radix: 16)).\(function.bdf.function)"]
+        if function.bdf.function == 0 && multifunction.contains([function.bdf.bus, function.bdf.device]) {
+            properties.append("multifunction=on")
+        }
+        var extra: [String] = []
+        if function.kind == .rootPort {
+            properties += rootPortProperties(function, config: config)
+            return ["-device", (["pcie-root-port"] + properties).joined(separator: ",")]
+        }
+        guard let device = config.devices.first(where: { $0.id == function.id }), let model = device.model else {
+            throw Refusal(message: "function \(function.id) has no device model")
+        }
+        switch model {
+        case "virtio-net-pci", "e1000e":
+            extra = ["-netdev", "hubport,id=net-\(function.id),hubid=0"]
+            properties.append("netdev=net-\(function.id)")
+        case "virtio-blk-pci", "nvme":
+            // A null block device reads zeros quickly: enough for a guest to read a disk to its end.
+            extra = ["-blockdev", "driver=null-co,node-name=disk-\(function.id),size=\(Self.diskSize),read-zeroes=on"]
+            properties.append("drive=disk-\(function.id)")
+            if model == "nvme" { properties.append("serial=\(function.id)") }
+        case "ivshmem-plain":
+            extra = ["-object", "memory-backend-ram,id=mem-\(function.id),size=\(device.size ?? 0),share=on"]
+            properties.append("memdev=mem-\(function.id)")
+        default:
+            break
+        }
+        return extra + ["-device", ([model] + properties).joined(separator: ",")]
+    }
+
+    static let diskSize = 64 << 20
+
+    /// Chassis and slot from the plan's slot number; hot-plug as described; reservations passed
+    /// on so QEMU's vendor capability tells the guest what the plan reserved.
+    func rootPortProperties(_ port: PlannedFunction, config: MachineConfig) -> [String] {
+        let slot = port.slotNumber ?? 0
+        var properties = ["chassis=\(slot)", "slot=\(slot)"]
+        if !port.hotplug { properties.append("hotplug=off") }
+        if let reserve = config.rootPorts.first(where: { $0.id == port.id })?.reserve {
+            if let buses = reserve.buses { properties.append("bus-reserve=\(buses)") }
+            if let io = reserve.io { properties.append("io-reserve=\(io)") }
+            if let mem = reserve.mem { properties.append("mem-reserve=\(mem)") }
+            if let pref64 = reserve.pref64 { properties.append("pref64-reserve=\(pref64)") }
+        }
+        return properties
+    }
+
+    /// One line a POSIX shell runs as it is.
+    var shellLine: String {
+        arguments.map(Self.quoted).joined(separator: " ")
+    }
+
+    static func quoted(_ word: String) -> String {
+        let safe = word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.,=/:+@%".contains($0)) }
+        return safe && !word.isEmpty ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}

@@ -29,10 +29,11 @@ deps:
 build: deps
 	$(SWIFT) build
 
+# The firmware smoke boot runs first so that swift test's summary is the last line.
 test: deps firmware
+	Firmware/run-smoke.sh
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-xctest
-	Firmware/run-smoke.sh
 
 demo: build
 	@echo "== guestfw build --print-default (the built-in VM) =="

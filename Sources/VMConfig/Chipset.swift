@@ -32,3 +32,18 @@ public enum BusZero {
         (firstFreeSlot...lastFreeSlot).contains(address.device)
     }
 }
+
+/// The ICH9 ACPI PM I/O block at PMBASE: where each register block sits and how long it is.
+/// The FADT points into it, the DSDT reserves it, the firmware programs PMBASE and writes PM1a_CNT.
+public enum ICH9PM {
+    /// The whole block PMBASE decodes (PMBASE is aligned to it).
+    public static let blockLength: UInt16 = 0x80
+    public static let pm1EventOffset: UInt16 = 0x00
+    public static let pm1EventLength: UInt8 = 4
+    public static let pm1ControlOffset: UInt16 = 0x04
+    public static let pm1ControlLength: UInt8 = 2
+    public static let timerOffset: UInt16 = 0x08
+    public static let timerLength: UInt8 = 4
+    public static let gpe0Offset: UInt16 = 0x20
+    public static let gpe0Length: UInt8 = 16
+}

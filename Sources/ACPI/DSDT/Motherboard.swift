@@ -5,8 +5,6 @@ import VMConfig
 /// the ECAM window (Linux accepts MMCONFIG only when it is reserved here or in E820) and the ICH9
 /// PM I/O block the FADT points into.
 enum Motherboard {
-    static let pmBlockLength: UInt8 = 0x80
-
     static func resources(_ plan: Plan) -> AML.Device {
         var descriptors: [any AMLResource] = []
         if let ecam = plan.ecam {
@@ -17,7 +15,7 @@ enum Motherboard {
             }
         }
         let pmBase = plan.chipset.pmBase
-        descriptors.append(AML.IO(min: pmBase, max: pmBase, alignment: 1, length: pmBlockLength))
+        descriptors.append(AML.IO(min: pmBase, max: pmBase, alignment: 1, length: UInt8(ICH9PM.blockLength)))
         return AML.Device("RES0", [
             AML.Name("_HID", AML.EISAID("PNP0C02")),
             AML.Name("_UID", AML.Integer(0)),

@@ -1,4 +1,5 @@
 import Layout
+import VMConfig
 
 extension ACPITables {
     /// FADT revision 6, minor 3: the ACPI 6.3 layout (276 bytes, unchanged since 6.0), the
@@ -14,8 +15,8 @@ extension ACPITables {
     public static func fadt(plan: Plan) -> ACPITable {
         let pmBase = plan.chipset.pmBase
         precondition(pmBase != 0, "PMBASE is 0: the FADT would have no PM1a blocks, which Windows rejects")
-        precondition(pmBase % 0x80 == 0, "PMBASE \(hex(UInt64(pmBase))) is not 128-byte aligned as ICH9 decodes it")
-        typealias PM = PlatformFacts.PMBlock
+        precondition(pmBase % ICH9PM.blockLength == 0, "PMBASE \(hex(UInt64(pmBase))) is not 128-byte aligned as ICH9 decodes it")
+        typealias PM = ICH9PM
         let pm1Event = pmBase + PM.pm1EventOffset
         let pm1Control = pmBase + PM.pm1ControlOffset
         let pmTimer = pmBase + PM.timerOffset

@@ -4,18 +4,6 @@ import VMConfig
 /// REFERENCE.md). Addresses shared with the planner live in `VMConfig.FixedRanges`; decisions
 /// (PMBASE, the SCI, table addresses) come from the Plan.
 enum PlatformFacts {
-    /// The ICH9 ACPI PM I/O block, relative to PMBASE: offset and length of each register block.
-    enum PMBlock {
-        static let pm1EventOffset: UInt16 = 0x00
-        static let pm1EventLength: UInt8 = 4
-        static let pm1ControlOffset: UInt16 = 0x04
-        static let pm1ControlLength: UInt8 = 2
-        static let timerOffset: UInt16 = 0x08
-        static let timerLength: UInt8 = 4
-        static let gpe0Offset: UInt16 = 0x20
-        static let gpe0Length: UInt8 = 16
-    }
-
     /// ICH9 reset control register (RST_CNT) and the value that resets the machine:
     /// SYS_RST (bit 1) | RST_CPU (bit 2).
     static let resetPort: UInt16 = 0xCF9

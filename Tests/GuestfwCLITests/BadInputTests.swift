@@ -112,6 +112,16 @@ let badInputs: [BadInput] = [
     BadInput(name: "passthrough address malformed",
              text: "memory = \"2G\"\n[[device]]\nid = \"g\"\npassthrough = \"65:00.0\"\nbars = [{ bar = 0, size = \"1M\", kind = \"mem32\" }]\n",
              words: ["device[0].passthrough = \"65:00.0\"", "SSSS:BB:DD.F"]),
+    BadInput(name: "OEM id longer than its header field", text: "memory = \"2G\"\n[acpi]\noem_id = \"TOOLONG\"\n",
+             words: ["vm.toml:3", "acpi.oem_id = \"TOOLONG\"", "1 to 6 printable ASCII"]),
+    BadInput(name: "OEM revision out of range", text: "memory = \"2G\"\n[acpi]\noem_revision = 4294967296\n",
+             words: ["acpi.oem_revision = 4294967296", "0 to 4294967295"]),
+    BadInput(name: "unknown acpi key", text: "memory = \"2G\"\n[acpi]\ncreator_id = \"ABCD\"\n",
+             words: ["acpi.creator_id", "unknown key", "oem_table_id"]),
+    BadInput(name: "id reserved for a chipset function", text: "memory = \"2G\"\n[[device]]\nid = \"ich9-ahci\"\nmodel = \"nvme\"\n",
+             words: ["vm.toml:3", "device[0].id = \"ich9-ahci\"", "ICH9 function", "an id other than ich9-ahci, ich9-smbus"]),
+    BadInput(name: "window64 past phys_bits", text: "memory = \"32G\"\nphys_bits = 36\n[mmio]\nwindow64 = \"32G\"\n",
+             words: ["vm.toml", "mmio.window64 = 32G", "ends past 2^phys_bits"]),
     BadInput(name: "unknown policy on the command line", text: "memory = \"2G\"\n", words: ["--policy", "bogus"], arguments: ["--policy", "bogus"]),
     BadInput(name: "impossible toolstack layout", text: """
         memory = "2G"

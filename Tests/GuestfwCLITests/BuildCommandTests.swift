@@ -46,6 +46,13 @@ struct BuildCommandTests {
         #expect(Self.contents(mine) == ["notes.txt": Data("precious".utf8)])
     }
 
+    @Test func refusesAnOutputPathThatIsAFile() throws {
+        let run = try Guestfw.run(["build", "-o", "out"], files: ["out": "a file"])
+        #expect(run.exitCode == 2)
+        #expect(run.stderr.contains("exists and is not a directory"))
+        #expect(run.filesAfter == ["out"])
+    }
+
     @Test func replacesItsOwnOutputWhole() throws {
         let directory = try Guestfw.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -12,7 +12,9 @@ FW_CLANG   ?= /opt/swift/usr/bin/clang
 FW_LD      ?= ld
 FW_OBJCOPY ?= objcopy
 
-FW_SWIFT_SOURCES := $(wildcard $(FW_DIR)/Swift/*.swift)
+# The hand-off format is shared with Sources/FirmwareImage, which writes what this code reads.
+FW_HANDOFF_FORMAT := $(FW_DIR)/../Sources/FirmwareImage/HandoffFormat.swift
+FW_SWIFT_SOURCES := $(wildcard $(FW_DIR)/Swift/*.swift) $(FW_HANDOFF_FORMAT)
 FW_ASM_SOURCES   := $(wildcard $(FW_DIR)/Boot/*.S)
 FW_ASM_OBJECTS   := $(patsubst $(FW_DIR)/Boot/%.S,$(FW_BUILD)/%.o,$(FW_ASM_SOURCES))
 

@@ -18,10 +18,11 @@ let package = Package(
         .target(name: "VMConfig"),
         .target(name: "Layout", dependencies: ["VMConfig"]),
         .target(name: "ACPI", dependencies: ["VMConfig", "Layout"]),
+        .target(name: "FirmwareImage", dependencies: ["Layout", "ACPI"]),
         .target(
             name: "GuestfwCLI",
             dependencies: [
-                "VMConfig", "Layout", "ACPI",
+                "VMConfig", "Layout", "ACPI", "FirmwareImage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "guestfw", dependencies: ["GuestfwCLI"]),

@@ -1,76 +1,49 @@
 // FirmwareMain.swift — what the firmware does after entry32.S has set up segments, stack,
-// .data and .bss. For now a spike: greet on COM1, enable the ECAM and read the chipset's ids
-// through it, list QEMU's e820 from fw_cfg, then power off.
-
-/// Where this spike puts the ECAM: QEMU's reset value of PCIEXBAR. Later the Plan decides.
-let spikeECAMBase: UInt64 = 0xB000_0000
+// .data and .bss: apply the plan in the hand-off block, in the order the hardware needs
+// (config access before devices, devices before tables), then start Linux.
 
 @_cdecl("firmware_main")
 public func firmwareMain() {
   Serial.initialize()
-  Serial.line("guestfw firmware: hello")
-
-  Q35.enableECAM(base: spikeECAMBase, length: .buses256)
-  let ecam = ECAM(base: UInt32(truncatingIfNeeded: spikeECAMBase))
-  Serial.write("ecam: 0x")
-  Serial.hex(ecam.base)
-  Serial.line(" (256 buses)")
-  printIds(ecam, Q35.mch, "mch")
-  printIds(ecam, Q35.lpc, "lpc")
-
-  printFwCfg()
-
-  Serial.line("guestfw firmware: power off")
+  Serial.line("guestfw firmware: reset")
+  let handoff = Handoff.locate()
+  let ecam = ChipsetSetup.apply(handoff.header)
+  MemoryCheck.verify(handoff)
+  PCISetup.apply(handoff, ecam)
+  ACPIInstall.copyTables(handoff)
+  Serial.line("guestfw firmware: plan applied")
   Power.off()
 }
 
-/// "mch 00:00.0 8086:29c0", read through the ECAM.
-func printIds(_ ecam: ECAM, _ fn: PCIFunction, _ label: StaticString) {
-  let ids = ecam.read32(fn, 0)
-  Serial.write(label)
-  Serial.write(" ")
-  Serial.hex(UInt32(fn.bus), digits: 2)
-  Serial.write(":")
-  Serial.hex(UInt32(fn.device), digits: 2)
-  Serial.write(".")
-  Serial.hex(UInt32(fn.function), digits: 1)
-  Serial.write(" ")
-  Serial.hex(ids & 0xFFFF, digits: 4)
-  Serial.write(":")
-  Serial.hex(ids >> 16, digits: 4)
-  Serial.write("\n")
-}
+enum ChipsetSetup {
+  static let mchIDs: UInt32 = 0x29C0_8086
 
-func printFwCfg() {
-  guard FwCfg.isPresent() else {
-    Serial.line("fw_cfg: no QEMU signature")
-    return
-  }
-  Serial.write("fw_cfg: signature QEMU, ")
-  Serial.decimal(FwCfg.fileCount())
-  Serial.line(" files")
-
-  guard let file = FwCfg.find("etc/e820") else {
-    Serial.line("fw_cfg: no etc/e820")
-    return
-  }
-  Serial.write("fw_cfg: etc/e820 size ")
-  Serial.decimal(file.size)
-  Serial.write(" selector 0x")
-  Serial.hex(UInt32(file.selector), digits: 4)
-  Serial.write("\n")
-
-  FwCfg.select(file.selector)
-  var remaining = file.size / E820.entrySize
-  while remaining > 0 {
-    let entry = E820.readEntry()
-    Serial.write("e820: 0x")
-    Serial.hex64(entry.address)
-    Serial.write("-0x")
-    Serial.hex64(entry.address &+ entry.length &- 1)
-    Serial.write(" ")
-    Serial.write(E820.typeName(entry.type))
-    Serial.write("\n")
-    remaining -= 1
+  /// The ECAM, the BIOS area as RAM, the PM block with its SCI and the PIRQ routes; returns
+  /// the ECAM, which every later config access goes through.
+  static func apply(_ header: HandoffHeader) -> ECAM {
+    guard let lengthCode = Q35.ecamLengthCode(buses: header.ecamBuses) else {
+      Report.fatal("the plan's ECAM bus count is not 64, 128 or 256")
+    }
+    guard header.ecamBase < 1 << 32 else {
+      Report.fatal("the plan's ECAM lies above 4 GiB, out of this 32-bit firmware's reach")
+    }
+    Q35.enableECAM(base: header.ecamBase, lengthCode: lengthCode)
+    let ecam = ECAM(base: UInt32(truncatingIfNeeded: header.ecamBase))
+    let found = ecam.read32(Q35.mch, 0)
+    if found != mchIDs {
+      Report.mismatch(Q35.mch)
+      Serial.write("planned 8086:29c0 through the ECAM at 0x")
+      Serial.hexCompact(header.ecamBase)
+      Serial.write(", found 0x")
+      Serial.hex(found)
+      Report.halt()
+    }
+    Q35.mapBIOSAreaToRAM()
+    guard let sci = Q35.sciSelect(irq: header.sciIRQ) else {
+      Report.fatal("the plan's SCI IRQ cannot be routed by ICH9 (9-11 or 20-23)")
+    }
+    Q35.enableACPIPM(pmBase: header.pmBase, sciSelect: sci)
+    Q35.setPIRQRoutes(header.pirqRoutes)
+    return ecam
   }
 }

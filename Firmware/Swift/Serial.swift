@@ -59,6 +59,25 @@ enum Serial {
     hex(UInt32(truncatingIfNeeded: value))
   }
 
+  /// Hex digits of `value` without leading zeros ("0" for zero), as addresses are written in
+  /// logs. Works on 32-bit halves: a variable 64-bit shift would need libgcc's __lshrdi3.
+  static func hexCompact(_ value: UInt64) {
+    let high = UInt32(truncatingIfNeeded: value >> 32)
+    let low = UInt32(truncatingIfNeeded: value)
+    if high != 0 {
+      hex(high, digits: significantDigits(high))
+      hex(low)
+    } else {
+      hex(low, digits: significantDigits(low))
+    }
+  }
+
+  private static func significantDigits(_ value: UInt32) -> Int {
+    var digits = 8
+    while digits > 1 && (value >> UInt32(4 * (digits - 1))) & 0xF == 0 { digits -= 1 }
+    return digits
+  }
+
   static func decimal(_ value: UInt32) {
     var divisor: UInt32 = 1
     while value / divisor >= 10 { divisor *= 10 }

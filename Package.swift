@@ -44,6 +44,9 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .testTarget(
+            name: "FirmwareImageTests",
+            dependencies: ["FirmwareImage", "ACPI", "Layout", "VMConfig"]),
+        .testTarget(
             name: "GuestfwCLITests",
             dependencies: ["GuestfwCLI", "guestfw"]),
     ]

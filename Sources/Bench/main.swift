@@ -77,7 +77,22 @@ let readSamples = (0..<11).map { _ in
 }
 print("  read + validate the 200-port TOML (\(toml.utf8.count) bytes): \(String(format: "%.3f", median(readSamples))) ms")
 
-let tables = CommandLine.arguments.dropFirst().first ?? "Tables"
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "--boot" {
+    guard arguments.count == 5 else {
+        print("usage: guestfw-bench --boot GUESTFW VM.toml KERNEL INITRD")
+        exit(2)
+    }
+    do {
+        try benchBoot(guestfw: arguments[1], config: arguments[2], kernel: arguments[3], initrd: arguments[4])
+    } catch {
+        print("boot timing failed: \(error.localizedDescription)")
+        exit(1)
+    }
+    exit(0)
+}
+
+let tables = arguments.first ?? "Tables"
 let configs = ((try? FileManager.default.contentsOfDirectory(atPath: tables)) ?? []).sorted()
     .map { "\(tables)/\($0)/vm.toml" }.filter { FileManager.default.fileExists(atPath: $0) }
 print("\n32-bit hole use (used span / lower bound: ECAM + 32-bit-only resources, windows rounded)")

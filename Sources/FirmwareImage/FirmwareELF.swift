@@ -1,0 +1,43 @@
+import CLibELF
+import Layout
+
+/// The boot firmware ELF with a hand-off block added: what `out/firmware.elf` holds.
+public enum FirmwareELF {
+    /// The section (and segment) the block is stored in.
+    public static let handoffSectionName = ".handoff"
+
+    /// `bootELF` plus the section `.handoff` holding `block` at `address`, loaded there by a
+    /// PT_LOAD of its own, and `guestfw_handoff_locator` set to (address, block.count). All other
+    /// sections, symbols and segments are kept; the same inputs always give the same bytes.
+    public static func addingHandoff(_ block: [UInt8], at address: UInt64, to bootELF: [UInt8]) throws -> [UInt8] {
+        var file = try ELFReader.read(bootELF)
+        let range = try blockRange(address: address, size: block.count)
+        try checkPlace(range, in: file)
+        try file.setLocator(HandoffLocator(address: UInt32(address), length: UInt32(block.count)))
+        return try ELFWriter.write(file.addingHandoff(block, at: address, named: handoffSectionName))
+    }
+
+    private static func blockRange(address: UInt64, size: Int) throws -> AddressRange {
+        guard size > 0 else { throw FirmwareImageError.emptyBlock }
+        let range = AddressRange(start: address, size: UInt64(size))
+        guard range.limit <= FlatImage.top else {
+            throw FirmwareImageError.blockBeyond4GiB(address: address, length: UInt64(size))
+        }
+        return range
+    }
+
+    /// The block may share neither virtual nor load addresses with the boot code: either would
+    /// let one overwrite the other, in the address space or in the ROM image.
+    private static func checkPlace(_ block: AddressRange, in file: ELFFile) throws {
+        if file.programHeaders.contains(where: { $0.p_type == UInt32(PT_PHDR) }) {
+            throw FirmwareImageError.loadedProgramHeaders
+        }
+        for (index, phdr) in file.programHeaders.enumerated() where phdr.p_type == UInt32(PT_LOAD) && phdr.p_memsz > 0 {
+            let virtual = AddressRange(start: phdr.p_vaddr, size: phdr.p_memsz)
+            let physical = AddressRange(start: phdr.p_paddr, size: phdr.p_memsz)
+            if block.overlaps(virtual) || block.overlaps(physical) {
+                throw FirmwareImageError.blockOverlapsSegment(block: block, segment: file.describeSegment(at: index))
+            }
+        }
+    }
+}

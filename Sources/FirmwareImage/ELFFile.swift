@@ -22,6 +22,12 @@ struct ELFFile {
 
     var loadSegments: [GElf_Phdr] { programHeaders.filter { $0.p_type == UInt32(PT_LOAD) } }
 
+    /// The ELF header and the program header table, where they are in the file now.
+    var headerFileRanges: [Range<UInt64>] {
+        let table = header.e_phoff..<header.e_phoff + UInt64(header.e_phentsize) * UInt64(header.e_phnum)
+        return [0..<UInt64(header.e_ehsize), table].filter { !$0.isEmpty }
+    }
+
     /// "segment 1 (.text .rodata)": how errors name a segment, by the sections it holds.
     func describeSegment(at index: Int) -> String {
         let names = sections.filter { $0.isAllocated(within: programHeaders[index]) }.map(\.name)

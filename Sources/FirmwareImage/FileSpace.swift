@@ -32,8 +32,12 @@ struct FileSpace {
         return offset
     }
 
+    mutating func take(_ range: Range<UInt64>) {
+        if !range.isEmpty { used.append(range) }
+    }
+
     private mutating func take(_ offset: UInt64, _ size: UInt64) {
-        if size > 0 { used.append(offset..<offset + size) }
+        take(offset..<offset + size)
     }
 
     static func alignUp(_ value: UInt64, _ alignment: UInt64) -> UInt64 {

@@ -13,6 +13,7 @@ public enum FirmwareELF {
         var file = try ELFReader.read(bootELF)
         let range = try blockRange(address: address, size: block.count)
         try checkPlace(range, in: file)
+        try checkHeadersNotLoaded(file)
         try file.setLocator(HandoffLocator(address: UInt32(address), length: UInt32(block.count)))
         return try ELFWriter.write(file.addingHandoff(block, at: address, named: handoffSectionName))
     }
@@ -29,14 +30,24 @@ public enum FirmwareELF {
     /// The block may share neither virtual nor load addresses with the boot code: either would
     /// let one overwrite the other, in the address space or in the ROM image.
     private static func checkPlace(_ block: AddressRange, in file: ELFFile) throws {
-        if file.programHeaders.contains(where: { $0.p_type == UInt32(PT_PHDR) }) {
-            throw FirmwareImageError.loadedProgramHeaders
-        }
         for (index, phdr) in file.programHeaders.enumerated() where phdr.p_type == UInt32(PT_LOAD) && phdr.p_memsz > 0 {
             let virtual = AddressRange(start: phdr.p_vaddr, size: phdr.p_memsz)
             let physical = AddressRange(start: phdr.p_paddr, size: phdr.p_memsz)
             if block.overlaps(virtual) || block.overlaps(physical) {
                 throw FirmwareImageError.blockOverlapsSegment(block: block, segment: file.describeSegment(at: index))
+            }
+        }
+    }
+
+    /// The headers change (one more program header, new table offsets): a segment that loads
+    /// them would load different bytes, and a PT_PHDR would describe a table that moved.
+    private static func checkHeadersNotLoaded(_ file: ELFFile) throws {
+        let headers = file.headerFileRanges
+        for (index, phdr) in file.programHeaders.enumerated() {
+            let loaded = phdr.p_offset..<phdr.p_offset + phdr.p_filesz
+            let loadsHeaders = phdr.p_type == UInt32(PT_LOAD) && headers.contains { $0.overlaps(loaded) }
+            if phdr.p_type == UInt32(PT_PHDR) || loadsHeaders {
+                throw FirmwareImageError.loadedHeaders(segment: file.describeSegment(at: index))
             }
         }
     }

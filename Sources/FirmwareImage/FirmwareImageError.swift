@@ -20,8 +20,9 @@ public enum FirmwareImageError: Error, Sendable, Equatable, CustomStringConverti
     case blockOverlapsSegment(block: AddressRange, segment: String)
     /// A HandoffLocator holds 32-bit addresses, so the block must end at or below 4 GiB.
     case blockBeyond4GiB(address: UInt64, length: UInt64)
-    /// The program header table is itself loaded (PT_PHDR): adding a header could move it.
-    case loadedProgramHeaders
+    /// The ELF header or program header table is part of a loaded segment, so adding a program
+    /// header would change what that segment loads.
+    case loadedHeaders(segment: String)
     /// A ROM for `-bios` ends at 4 GiB and is a whole number of 64 KiB banks.
     case invalidROM(start: UInt64, size: UInt64)
     /// A segment's load address lies outside the ROM, so the flat image cannot hold it.
@@ -53,8 +54,8 @@ public enum FirmwareImageError: Error, Sendable, Equatable, CustomStringConverti
             return "the hand-off block at \(block) overlaps the boot firmware's \(segment)"
         case .blockBeyond4GiB(let address, let length):
             return "the hand-off block at \(hex(address)) (\(length) bytes) ends above 4 GiB, out of reach of the 32-bit locator"
-        case .loadedProgramHeaders:
-            return "the boot firmware loads its own program headers (PT_PHDR); adding the hand-off segment would move them"
+        case .loadedHeaders(let segment):
+            return "the boot firmware's \(segment) loads its own ELF headers, which adding the hand-off segment would change"
         case .invalidROM(let start, let size):
             return "a firmware ROM must end at 4 GiB and be a multiple of 64 KiB, not \(size) bytes at \(hex(start))"
         case .segmentOutsideROM(let segment, let loadAddress, let size, let romStart):

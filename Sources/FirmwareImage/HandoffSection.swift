@@ -65,19 +65,41 @@ extension ELFFile {
     /// section and the section header table go at the end. Returns the new section's offset.
     private mutating func layOut(newSection: Int, programHeaderCount: Int) -> UInt64 {
         let nameTable = sectionNameTableIndex
-        var space = FileSpace(used: [0..<UInt64(header.e_ehsize)] + sections.indices
-            .filter { $0 != nameTable && $0 != newSection && sections[$0].occupiesFile }
-            .map { sections[$0].header.sh_offset..<sections[$0].fileEnd })
-        let word = UInt64(MemoryLayout<UInt32>.size)
+        var space = keptSpace(excluding: [nameTable, newSection])
         sections[nameTable].header.sh_offset = space.claim(
             size: sections[nameTable].header.sh_size, preferring: sections[nameTable].header.sh_offset, alignment: 1)
-        header.e_phoff = space.claim(
-            size: UInt64(header.e_phentsize) * UInt64(programHeaderCount), preferring: header.e_phoff, alignment: word)
+        let tableSize = UInt64(header.e_phentsize) * UInt64(programHeaderCount)
+        let tableStaysPut = programHeaderTableStaysPut(size: tableSize, in: space, excluding: newSection)
+        if tableStaysPut { space.take(header.e_phoff..<header.e_phoff + tableSize) }
         let handoff = sections[newSection].header
         let handoffOffset = space.claimAtEnd(size: handoff.sh_size, congruentTo: handoff.sh_addr, alignment: segmentAlignment)
         sections[newSection].header.sh_offset = handoffOffset
+        let word = UInt64(MemoryLayout<UInt32>.size)
         header.e_shoff = space.claimAtEnd(size: UInt64(header.e_shentsize) * UInt64(sections.count), alignment: word)
         header.e_shnum = UInt16(sections.count)
+        if !tableStaysPut { header.e_phoff = space.claimAtEnd(size: tableSize, alignment: word) }
         return handoffOffset
+    }
+
+    /// The file bytes that must not move: the ELF header, every section but `excluded`, and every
+    /// loadable segment (whose padding between sections is loaded too).
+    private func keptSpace(excluding excluded: Set<Int>) -> FileSpace {
+        let kept = sections.indices
+            .filter { !excluded.contains($0) && sections[$0].occupiesFile }
+            .map { sections[$0].header.sh_offset..<sections[$0].fileEnd }
+        let loaded = loadSegments.map { $0.p_offset..<$0.p_offset + $0.p_filesz }
+        return FileSpace(used: [0..<UInt64(header.e_ehsize)] + kept + loaded)
+    }
+
+    /// elfutils (ELF_C_WRITE) writes the program header table first, then the sections in file
+    /// order, filling every gap between them with the fill byte: a table between two sections
+    /// would be overwritten. It survives only before the first section or after the section
+    /// header table, where the caller puts it when it cannot stay.
+    private func programHeaderTableStaysPut(size: UInt64, in space: FileSpace, excluding newSection: Int) -> Bool {
+        let start = header.e_phoff
+        let firstSection = sections.indices
+            .filter { $0 != newSection && sections[$0].occupiesFile }
+            .map { sections[$0].header.sh_offset }.min() ?? .max
+        return start >= UInt64(header.e_ehsize) && start + size <= firstSection && space.isFree(start..<start + size)
     }
 }

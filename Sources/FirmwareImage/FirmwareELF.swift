@@ -14,6 +14,7 @@ public enum FirmwareELF {
         let range = try blockRange(address: address, size: block.count)
         try checkPlace(range, in: file)
         try checkHeadersNotLoaded(file)
+        try checkCounts(file)
         try file.setLocator(HandoffLocator(address: UInt32(address), length: UInt32(block.count)))
         return try ELFWriter.write(file.addingHandoff(block, at: address, named: handoffSectionName))
     }
@@ -36,6 +37,16 @@ public enum FirmwareELF {
             if block.overlaps(virtual) || block.overlaps(physical) {
                 throw FirmwareImageError.blockOverlapsSegment(block: block, segment: file.describeSegment(at: index))
             }
+        }
+    }
+
+    /// One more section and program header must still fit the ELF header's 16-bit counts.
+    private static func checkCounts(_ file: ELFFile) throws {
+        if file.sections.count + 1 >= Int(SHN_LORESERVE) {
+            throw FirmwareImageError.unsupportedELF(problem: "has \(file.sections.count) sections")
+        }
+        if file.programHeaders.count + 1 >= Int(PN_XNUM) {
+            throw FirmwareImageError.unsupportedELF(problem: "has \(file.programHeaders.count) program headers")
         }
     }
 

@@ -12,6 +12,8 @@ public enum FirmwareImageError: Error, Sendable, Equatable, CustomStringConverti
     case malformedLocator(problem: String)
     /// The temporary file libelf writes into could not be made or read back.
     case scratchFile(problem: String)
+    /// A valid ELF this writer does not handle (extended section or program header numbering).
+    case unsupportedELF(problem: String)
     /// The ELF contradicts itself (a segment or section beyond the end of the file, ...).
     case malformedELF(problem: String)
     /// A block of zero bytes: the firmware reads a zero length as "no block at all".
@@ -46,6 +48,8 @@ public enum FirmwareImageError: Error, Sendable, Equatable, CustomStringConverti
             return "the boot firmware's \(HandoffFormat.locatorSymbol) \(problem)"
         case .scratchFile(let problem):
             return "could not write the firmware ELF to a temporary file: \(problem)"
+        case .unsupportedELF(let problem):
+            return "the boot firmware ELF \(problem), which guestfw does not support"
         case .malformedELF(let problem):
             return "the boot firmware ELF is malformed: \(problem)"
         case .emptyBlock:

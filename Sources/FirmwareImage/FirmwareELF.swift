@@ -14,7 +14,7 @@ public enum FirmwareELF {
         let range = try blockRange(address: address, size: block.count)
         try checkPlace(range, in: file)
         try checkHeadersNotLoaded(file)
-        try checkCounts(file)
+        try checkSupported(file)
         try file.setLocator(HandoffLocator(address: UInt32(address), length: UInt32(block.count)))
         return try ELFWriter.write(file.addingHandoff(block, at: address, named: handoffSectionName))
     }
@@ -40,8 +40,12 @@ public enum FirmwareELF {
         }
     }
 
-    /// One more section and program header must still fit the ELF header's 16-bit counts.
-    private static func checkCounts(_ file: ELFFile) throws {
+    /// The new section's name goes into the section name table, and one more section and
+    /// program header must still fit the ELF header's 16-bit counts.
+    private static func checkSupported(_ file: ELFFile) throws {
+        if file.sectionNameTableIndex == 0 || file.sectionNameTableIndex >= file.sections.count {
+            throw FirmwareImageError.unsupportedELF(problem: "has no section name table")
+        }
         if file.sections.count + 1 >= Int(SHN_LORESERVE) {
             throw FirmwareImageError.unsupportedELF(problem: "has \(file.sections.count) sections")
         }

@@ -11,8 +11,8 @@ struct ELFFile {
     /// The symbols of every SHT_SYMTAB section, read once so that lookups need no libelf.
     var symbols: [ELFSymbol]
 
-    /// The sections' and segments' indices stay valid only while sections are appended, never
-    /// inserted: symbols and sh_link refer to sections by index.
+    /// Appends, never inserts: symbols and sh_link refer to sections by index, so no existing
+    /// index may shift.
     mutating func appendSection(_ section: ELFSection) -> Int {
         sections.append(section)
         return sections.count - 1

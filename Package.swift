@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "VMConfig", targets: ["VMConfig"]),
         .library(name: "Layout", targets: ["Layout"]),
         .library(name: "ACPI", targets: ["ACPI"]),
+        .library(name: "FirmwareImage", targets: ["FirmwareImage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -18,7 +19,9 @@ let package = Package(
         .target(name: "VMConfig"),
         .target(name: "Layout", dependencies: ["VMConfig"]),
         .target(name: "ACPI", dependencies: ["VMConfig", "Layout"]),
-        .target(name: "FirmwareImage", dependencies: ["Layout", "ACPI"]),
+        // libelf (Debian libelf-dev) for reading and writing the firmware ELF.
+        .systemLibrary(name: "CLibELF", path: "Sources/CLibELF"),
+        .target(name: "FirmwareImage", dependencies: ["CLibELF", "Layout", "ACPI"]),
         .target(
             name: "GuestfwCLI",
             dependencies: [

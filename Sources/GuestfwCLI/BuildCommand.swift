@@ -1,5 +1,6 @@
 import ACPI
 import ArgumentParser
+import FirmwareImage
 import Foundation
 import Layout
 import VMConfig
@@ -7,7 +8,7 @@ import VMConfig
 struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
-        abstract: "Plan a VM and write plan.json, toolstack.json and its ACPI tables into a directory.")
+        abstract: "Plan a VM and write plan.json, toolstack.json, its ACPI tables and its firmware image into a directory.")
 
     @Argument(help: "The VM description (TOML, or JSON with a .json name); the built-in default VM when omitted.")
     var config: String?
@@ -38,14 +39,15 @@ struct BuildCommand: ParsableCommand {
             ("toolstack.json", Array((plan.toolstackJSON.rendered() + "\n").utf8)),
         ]
         files += tables.map { ("acpi/\($0.signature)", $0.bytes) }
+        let images = try BuildOutputs.firmware(plan, tables: tables, source: source)
+        files += [("firmware.bin", images.flat), ("firmware.elf", images.elf)]
         let disassembly = try BuildOutputs.disassembly(tables)
         files += disassembly.map { ("acpi/\($0.key).dsl", Array($0.value.utf8)) }.sorted { $0.0 < $1.0 }
         try OutputDirectory(path: output).write(files)
-        print("wrote \(output)/: plan.json, toolstack.json, acpi/ (\(tables.count) tables\(disassembly.isEmpty ? "" : ", \(disassembly.count) .dsl"))")
+        print("wrote \(output)/: plan.json, toolstack.json, acpi/ (\(tables.count) tables\(disassembly.isEmpty ? "" : ", \(disassembly.count) .dsl")), firmware.bin (\(images.flat.count / 1024) KiB), firmware.elf")
         if IASL.find() == nil {
             print("note: iasl not found on PATH, so the .dsl disassembly was skipped (install acpica-tools)")
         }
-        print("note: the firmware image (firmware.bin, firmware.elf) arrives with step 3")
     }
 }
 
@@ -60,6 +62,22 @@ enum BuildOutputs {
             return try ACPITables.tableSet(plan: plan, options: options, dsdt: dsdt)
         } catch {
             throw .badInput("\(source): \(error)")
+        }
+    }
+
+    /// The boot code with this plan's hand-off block, at the start of the planned firmware ROM.
+    static func firmware(_ plan: Plan, tables: [PlacedTable], source: String) throws(CommandError) -> FirmwareImages {
+        let block: [UInt8]
+        do {
+            block = try HandoffBlock.encode(plan: plan, tables: tables)
+        } catch {
+            throw .negative("\(source): \(error)")
+        }
+        let bootCode = try BootCode.load()
+        do {
+            return try FirmwareImages.build(bootELF: bootCode, handoff: block, rom: plan.memory.firmwareROM)
+        } catch {
+            throw .negative("\(source): the firmware image: \(error)")
         }
     }
 

@@ -53,19 +53,6 @@ protected_mode_start:
 	xorl	%eax, %eax
 	rep stosb
 
-	/*
-	 * The compiled Swift targets i686 with SSE2 (LLVM moves 8-byte fields through %xmm), and an
-	 * SSE instruction faults until the OS-support bits are set: CR0.EM off, CR0.MP on,
-	 * CR4.OSFXSR and CR4.OSXMMEXCPT on. Linux sets up CR0/CR4 again itself.
-	 */
-	movl	%cr0, %eax
-	andl	$~0x4, %eax
-	orl	$0x2, %eax
-	movl	%eax, %cr0
-	movl	%cr4, %eax
-	orl	$0x600, %eax
-	movl	%eax, %cr4
-	fninit
 
 	call	firmware_main
 

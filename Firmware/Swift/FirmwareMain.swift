@@ -12,7 +12,7 @@ public func firmwareMain() {
   PCISetup.apply(handoff, ecam)
   ACPIInstall.copyTables(handoff)
   Serial.line("guestfw firmware: plan applied")
-  Power.off()
+  LinuxBoot.boot(e820: handoff.e820Entries, e820Count: Int(handoff.header.e820Count), rsdpAddress: handoff.header.rsdpAddress)
 }
 
 enum ChipsetSetup {

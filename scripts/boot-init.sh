@@ -6,7 +6,8 @@
 #   begin     init runs (the kernel accepted everything up to user space)
 #   iomem     /proc/iomem
 #   ioports   /proc/ioports
-#   pci       per function: "device DDDD:BB:DD.F", then "resource N START END FLAGS" for
+#   pci       per function: "device DDDD:BB:DD.F", for a bridge "buses SECONDARY SUBORDINATE"
+#             (decimal, read from its config space), then "resource N START END FLAGS" for
 #             every line of sysfs `resource` (N counts from 0)
 #   disks     only with guestfw.readdisks=1 on the kernel command line: loads the modules
 #             listed in /lib/modules/guestfw/order, then per disk
@@ -74,6 +75,9 @@ cat /proc/ioports
 section pci
 for d in /sys/bus/pci/devices/*; do
     echo "device ${d##*/}"
+    if [ -r "$d/secondary_bus_number" ]; then
+        echo "buses $(cat "$d/secondary_bus_number") $(cat "$d/subordinate_bus_number")"
+    fi
     i=0
     while read -r start end flags; do
         echo "resource $i $start $end $flags"

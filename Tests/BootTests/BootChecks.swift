@@ -84,26 +84,66 @@ enum BootChecks {
 
     // MARK: ECAM
 
-    /// The kernel took MMCONFIG from the MCFG at the planned window and found it reserved
-    /// (in the E820 map or as an ACPI motherboard resource), so it really uses it.
-    static func ecam(_ plan: PlanFile, _ guest: GuestOutput) -> [String] {
-        let base = plan.ecam.base.value, end = base + plan.ecam.size.value - 1
-        // Linux's own wording: the base is where bus 0 would be, whatever the first bus.
-        let planned = "domain \(digits(plan.ecam.segment, 4)) [bus \(digits(plan.ecam.busStart, 2))-\(digits(plan.ecam.busEnd, 2))]"
-            + " at [mem \(hex(base, digits: 8))-\(hex(end, digits: 8))] (base \(hex(base - (UInt64(plan.ecam.busStart) << 20))))"
-        let announced = guest.kernelLog.compactMap { line in
-            line.firstMatch(of: #/PCI: MMCONFIG for (domain .*)/#).map { String($0.1) }
+    /// An ECAM window as the kernel announces it from the MCFG.
+    struct ECAMWindow: Equatable, CustomStringConvertible {
+        var domain: Int
+        var busStart: Int
+        var busEnd: Int
+        var start: UInt64
+        var end: UInt64
+        /// Where bus 0 would be, whatever the first bus: the MCFG's base address field.
+        var base: UInt64
+
+        var description: String {
+            "domain \(digits(domain, 4)) [bus \(digits(busStart, 2))-\(digits(busEnd, 2))] [mem \(hex(start, digits: 8))-\(hex(end, digits: 8))] (base \(hex(base)))"
         }
+
+        init(domain: Int, busStart: Int, busEnd: Int, start: UInt64, end: UInt64, base: UInt64) {
+            (self.domain, self.busStart, self.busEnd, self.start, self.end, self.base) = (domain, busStart, busEnd, start, end, base)
+        }
+
+        init(_ plan: PlanFile.ECAM) {
+            self.init(domain: plan.segment, busStart: plan.busStart, busEnd: plan.busEnd, start: plan.base.value,
+                      end: plan.base.value + plan.size.value - 1, base: plan.base.value - (UInt64(plan.busStart) << 20))
+        }
+
+        /// Linux 6.1's "PCI: MMCONFIG for domain D [bus S-E] at [mem A-B] (base C)", or the
+        /// "PCI: ECAM [mem A-B] (base C) for domain D [bus S-E]" of later kernels.
+        init?(kernelLine line: String) {
+            let old = #/PCI: MMCONFIG for domain ([0-9a-f]+) \[bus ([0-9a-f]+)-([0-9a-f]+)\] at \[mem 0x([0-9a-f]+)-0x([0-9a-f]+)\] \(base 0x([0-9a-f]+)\)/#
+            let new = #/PCI: ECAM \[mem 0x([0-9a-f]+)-0x([0-9a-f]+)\] \(base 0x([0-9a-f]+)\) for domain ([0-9a-f]+) \[bus ([0-9a-f]+)-([0-9a-f]+)\]/#
+            let fields: [Substring]
+            if let m = line.firstMatch(of: old) {
+                fields = [m.1, m.2, m.3, m.4, m.5, m.6]
+            } else if let m = line.firstMatch(of: new) {
+                fields = [m.4, m.5, m.6, m.1, m.2, m.3]
+            } else {
+                return nil
+            }
+            let numbers = fields.map { UInt64($0, radix: 16) ?? 0 }
+            self.init(domain: Int(numbers[0]), busStart: Int(numbers[1]), busEnd: Int(numbers[2]),
+                      start: numbers[3], end: numbers[4], base: numbers[5])
+        }
+    }
+
+    /// The kernel took the ECAM from the MCFG at the planned window and found it reserved (in
+    /// the E820 map or as an ACPI motherboard resource), so it really uses it.
+    static func ecam(_ plan: PlanFile, _ guest: GuestOutput) -> [String] {
+        let planned = ECAMWindow(plan.ecam)
+        let announced = guest.kernelLog.compactMap(ECAMWindow.init(kernelLine:))
         var problems: [String] = []
         if !announced.contains(planned) {
-            problems.append("MMCONFIG: planned \(planned), found \(announced.isEmpty ? "no MMCONFIG line" : announced.joined(separator: "; "))")
+            let found = announced.isEmpty ? "no MMCONFIG/ECAM line" : announced.map(\.description).joined(separator: "; ")
+            problems.append("ECAM (MMCONFIG): planned \(planned), found \(found)")
         }
+        // "MMCONFIG at [mem A-B] reserved in E820" (6.1), "ECAM [mem A-B] reserved as E820 entry" (later).
+        let reservation = #/PCI: (?:MMCONFIG at|ECAM) \[mem 0x([0-9a-f]+)-0x([0-9a-f]+)\] reserved (?:in|as) (?:E820|ACPI motherboard resource)/#
         let reserved = guest.kernelLog.contains { line in
-            guard let match = line.firstMatch(of: #/PCI: MMCONFIG at \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\] reserved (?:in|as) (?:E820|ACPI motherboard resource)/#) else { return false }
-            return GuestOutput.hex(String(match.1)) == base && GuestOutput.hex(String(match.2)) == end
+            guard let match = line.firstMatch(of: reservation) else { return false }
+            return UInt64(match.1, radix: 16) == planned.start && UInt64(match.2, radix: 16) == planned.end
         }
         if !reserved {
-            problems.append("MMCONFIG: the kernel did not report [mem \(hex(base, digits: 8))-\(hex(end, digits: 8))] reserved (in E820 or as an ACPI motherboard resource)")
+            problems.append("ECAM (MMCONFIG): the kernel did not report [mem \(hex(planned.start, digits: 8))-\(hex(planned.end, digits: 8))] reserved (in E820 or as an ACPI motherboard resource)")
         }
         return problems
     }

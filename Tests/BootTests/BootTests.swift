@@ -9,9 +9,18 @@ struct BootTests {
     static let console = "console=ttyS0 panic=-1"
     static let mismatchPrefix = "guestfw firmware: mismatch"
 
-    /// A Tables/ folder that disappears or stops parsing must not quietly shrink the suite.
-    @Test func examplesAreFound() {
+    /// The list comes from plan.json files: a folder without one, or one that stops parsing,
+    /// must not quietly shrink the suite.
+    @Test func examplesAreFound() throws {
         #expect(Examples.runnable.contains("default"), "runnable examples found under \(BootEnvironment.tables.path): \(Examples.runnable)")
+        let folders = try FileManager.default.contentsOfDirectory(atPath: BootEnvironment.tables.path).filter { name in
+            FileManager.default.fileExists(atPath: BootEnvironment.tables.appendingPathComponent(name).appendingPathComponent("vm.toml").path)
+        }
+        for name in folders {
+            #expect(throws: Never.self, "Tables/\(name)/plan.json (make bless writes it)") {
+                try PlanFile.read(BootEnvironment.tables.appendingPathComponent(name).appendingPathComponent("plan.json"))
+            }
+        }
     }
 
     /// Every BAR, window, bus number and the ECAM window as planned; no complaint from the

@@ -11,8 +11,8 @@
 #             every line of sysfs `resource` (N counts from 0)
 #   disks     only with guestfw.readdisks=1 on the kernel command line: loads the modules
 #             listed in /lib/modules/guestfw/order, then per disk
-#             "disk NAME size BYTES" (from sysfs), "disk NAME read BYTES", "disk NAME done"
-#             or "disk NAME missing" / "disk NAME failed"
+#             "disk NAME size BYTES" (from sysfs), "disk NAME read BYTES", "disk NAME done
+#             in SECONDS s", or "disk NAME missing" / "disk NAME failed: ..."
 #   dmesg     the whole kernel log (last, so it holds the drivers' messages too)
 #   end       nothing follows but the power-off
 # then powers off (ACPI S5) with `poweroff -f`.
@@ -47,7 +47,14 @@ wait_for() {
     [ -b "$1" ]
 }
 
-# Reads the whole disk. This busybox's dd reports records, not bytes: wc counts what dd read.
+# "N+P records in" of this busybox's dd (it reports records, not bytes): prints "N P".
+records_in() {
+    echo "$1" | sed -n 's/^\([0-9][0-9]*\)+\([0-9][0-9]*\) records in.*/\1 \2/p'
+}
+
+# Reads the whole disk and counts the bytes: whole MiB blocks first, then whatever is left in
+# sectors, so the count is exact (a disk is whole sectors) and the reading fast under TCG
+# (piping into wc -c instead takes ~10 s for 64 MiB).
 read_disk() {
     name=$1
     if ! wait_for "/dev/$name"; then
@@ -55,13 +62,18 @@ read_disk() {
         return
     fi
     echo "disk $name size $(( $(cat "/sys/block/$name/size") * 512 ))"
-    if bytes=$(set -o pipefail; dd if="/dev/$name" bs=1M 2>/tmp/dd.err | wc -c); then
-        echo "disk $name read $bytes"
-        echo "disk $name done"
-    else
-        echo "disk $name read $bytes"
-        echo "disk $name failed: $(cat /tmp/dd.err)"
+    started=$(cut -d' ' -f1 /proc/uptime)
+    report=$(dd if="/dev/$name" of=/dev/null bs=1M 2>&1) || { echo "disk $name failed: $report"; return; }
+    set -- $(records_in "$report")
+    blocks=${1:-0}
+    bytes=$((blocks * 1048576))
+    if [ "${2:-0}" -gt 0 ]; then
+        report=$(dd if="/dev/$name" of=/dev/null bs=512 skip=$((blocks * 2048)) 2>&1) || { echo "disk $name failed: $report"; return; }
+        set -- $(records_in "$report")
+        bytes=$((bytes + ${1:-0} * 512))
     fi
+    echo "disk $name read $bytes"
+    echo "disk $name done in $(echo "$started $(cut -d' ' -f1 /proc/uptime)" | awk '{ printf "%.2f", $2 - $1 }') s"
 }
 
 section begin

@@ -51,10 +51,9 @@ enum BootEnvironment {
         if let built = modified(initrd), let edited = modified(script), edited > built {
             throw Missing(description: "\(initrd.path) is older than scripts/boot-init.sh: `make initramfs` rebuilds it")
         }
-        guard let qemu = which("qemu-system-x86_64") else {
+        guard which("qemu-system-x86_64") != nil else {
             throw Missing(description: "qemu-system-x86_64 not found: `make deps` installs qemu-system-x86")
         }
-        _ = qemu
         return (kernel, initrd)
     }
 

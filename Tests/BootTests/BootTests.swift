@@ -131,7 +131,7 @@ struct BootTests {
             func value(_ key: String) -> UInt64? {
                 lines.first { $0.hasPrefix("disk \(name) \(key) ") }.flatMap { UInt64($0.split(separator: " ").last ?? "") }
             }
-            guard lines.contains("disk \(name) done") else { return ["\(name): not read to the end (no \"disk \(name) done\")"] }
+            guard lines.contains(where: { $0.hasPrefix("disk \(name) done") }) else { return ["\(name): not read to the end (no \"disk \(name) done\")"] }
             guard let size = value("size"), size > 0, let read = value("read"), read == size else {
                 return ["\(name): read \(value("read").map(String.init) ?? "?") bytes of \(value("size").map(String.init) ?? "?")"]
             }

@@ -21,10 +21,14 @@ export GUESTFW_BOOT_INITRD := $(abspath $(BOOT_INITRAMFS))
 initramfs: $(BOOT_INITRAMFS)
 
 # kernel-version changes when fetch-kernel.sh fetches another kernel, whose modules must follow.
+# The modules are staged in a private directory: .cache is shared by several worktrees, and
+# build-initramfs.sh renames its output into place, so concurrent builds cannot mix.
 $(BOOT_INITRAMFS): scripts/boot-init.sh scripts/boot-modules.sh scripts/build-initramfs.sh \
                    $(wildcard $(KERNEL_DIR)/kernel-version) | kernel
-	scripts/boot-modules.sh $(KERNEL_DIR)/modules $(BOOT_DIR)/modules $(BOOT_MODULES)
-	scripts/build-initramfs.sh $@ scripts/boot-init.sh $(BOOT_DIR)/modules:/lib/modules/guestfw
+	@stage=$$(mktemp -d) && \
+	scripts/boot-modules.sh $(KERNEL_DIR)/modules $$stage/modules $(BOOT_MODULES) && \
+	scripts/build-initramfs.sh $@ scripts/boot-init.sh $$stage/modules:/lib/modules/guestfw; \
+	status=$$?; rm -rf $$stage; [ $$status -eq 0 ] && echo "$@: $$(stat -c %s $@) bytes"; exit $$status
 
 # `make test` runs the boot tests in its one swift test (the variables above are exported), so
 # its summary stays the last line; it only needs the guest built first.

@@ -15,6 +15,9 @@ all: build
 # The boot firmware (Embedded Swift + assembly): targets firmware, firmware-smoke, firmware-clean.
 include Firmware/firmware.mk
 
+# The boot tests' guest (initramfs) and boot-test; `make test` runs them too.
+include boot-test.mk
+
 # apt-get update runs once, and only when a package is missing.
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \

@@ -52,5 +52,9 @@ let package = Package(
         .testTarget(
             name: "GuestfwCLITests",
             dependencies: ["GuestfwCLI", "guestfw"]),
+        // Boots the built guestfw's output under QEMU; reads plan.json itself, so no library.
+        .testTarget(
+            name: "BootTests",
+            dependencies: ["guestfw"]),
     ]
 )

@@ -26,28 +26,32 @@ enum LinuxBoot {
     let initrd = LinuxPiece.announced("initrd", LinuxPiece.initrdKeys)
     let commandLine = LinuxPiece.announced("cmdline", LinuxPiece.commandLineKeys)
 
-    // Everything is checked before anything is written: a refused boot leaves RAM untouched.
+    // Placement is checked before anything is written: a refused plan leaves RAM untouched.
     checkPlacement("zero page", ZeroPage.range, memoryMap)
+    if memoryMap.range.overlaps(ZeroPage.range) {
+      refuse("e820", memoryMap.range, "overlaps the zero page", ZeroPage.range)
+    }
     checkPlacement(setup, memoryMap)
     checkPlacement(kernel, memoryMap)
     checkPlacement(initrd, memoryMap)
     checkPlacement(commandLine, memoryMap)
 
+    // The e820 is copied before the loads, so it may live anywhere the caller likes, even
+    // where the initrd is about to go.
+    ZeroPage.start(memoryMap: memoryMap, rsdpAddress: rsdpAddress)
     load(setup)
+    let header = SetupHeader.validated(in: setup, kernel: kernel)
     load(kernel)
     load(initrd)
     load(commandLine)
-
-    let header = SetupHeader.validated(in: setup, kernel: kernel)
-    ZeroPage.build(
-      header: header, memoryMap: memoryMap, rsdpAddress: rsdpAddress,
-      initrd: initrd, commandLine: commandLine)
+    ZeroPage.finish(header: header, initrd: initrd, commandLine: commandLine)
 
     Serial.line("guestfw firmware: starting Linux")
     enterLinux(entry: header.code32Start, zeroPage: ZeroPage.address)
   }
 
-  /// The firmware's .data, .bss and stack (firmware.ld): still in use until the jump.
+  /// The firmware's .data, .bss and stack: still in use until the jump. Must follow firmware.ld
+  /// (RAM and STACK regions) by hand: Swift cannot read linker symbols as values.
   static let firmwareMemory = PhysicalRange(start: 0x8_0000, length: 0x1_0000)
 
   private static func checkPlacement(_ piece: LinuxPiece, _ memoryMap: MemoryMap) {
@@ -164,6 +168,11 @@ struct MemoryMap {
   static let entrySize = 20
   static let ramType: UInt32 = 1
 
+  /// Where the entries themselves are; only meaningful when count > 0.
+  var range: PhysicalRange {
+    PhysicalRange(start: UInt64(UInt(bitPattern: entries)), length: UInt64(count * MemoryMap.entrySize))
+  }
+
   func entry(_ index: Int) -> (range: PhysicalRange?, type: UInt32) {
     let entry = entries + index * MemoryMap.entrySize
     let address = entry.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
@@ -227,7 +236,7 @@ struct SetupHeader {
   static let code32StartField = 0x214
   /// "HdrS" as a little-endian u32.
   static let magic: UInt32 = 0x5372_6448
-  /// cmd_line_ptr, the command line's only home the firmware fills in, arrived with 2.02.
+  /// 2.02 brought cmd_line_ptr, the only way this firmware passes the command line.
   static let minimumVersion: UInt16 = 0x0202
   /// boot_params has setup_header up to here; a longer header from a newer kernel would reach
   /// into fields the firmware did not mean to set.
@@ -269,18 +278,15 @@ struct SetupHeader {
 ///
 /// At 0x90000: free low RAM between the firmware's stack top (0x90000) and the EBDA (0x9fc00),
 /// away from QEMU's setup (0x10000) and command line (0x20000) for any kernel the 32-bit path
-/// accepts, below the 0x9d000 page pair that the kernel's decompressor borrows for its paging
-/// trampoline (just under the EBDA), and far from the BIOS area 0xe0000-0xfffff. Linux copies
-/// boot_params and the command line before it reuses low memory.
+/// accepts, below the two pages under the EBDA that the kernel's decompressor borrows for its
+/// paging trampoline (0x9d000-0x9efff), and far from the BIOS area 0xe0000-0xfffff. Linux
+/// copies boot_params and the command line before it reuses low memory.
 enum ZeroPage {
   static let address: UInt32 = 0x9_0000
   static let size: UInt32 = 0x1000
   static var range: PhysicalRange { PhysicalRange(start: UInt64(address), length: UInt64(size)) }
 
   static let acpiRSDPAddress = 0x070
-  static let extRamdiskImage = 0x0c0
-  static let extRamdiskSize = 0x0c4
-  static let extCmdLinePtr = 0x0c8
   static let e820Entries = 0x1e8
   static let typeOfLoader = 0x210
   static let ramdiskImage = 0x218
@@ -292,23 +298,29 @@ enum ZeroPage {
   /// "Undefined" loader: boot.rst asks for 0xFF when a loader has no assigned id.
   static let undefinedLoader: UInt8 = 0xFF
 
-  static func build(
-    header: SetupHeader, memoryMap: MemoryMap, rsdpAddress: UInt64,
-    initrd: LinuxPiece, commandLine: LinuxPiece
-  ) {
-    let page = UnsafeMutableRawPointer(bitPattern: UInt(address))!
+  /// The parts that come from the plan: a zeroed page, the e820 and the RSDP.
+  static func start(memoryMap: MemoryMap, rsdpAddress: UInt64) {
     clear(page)
+    copyMemoryMap(memoryMap, to: page)
+    page.storeBytes(of: rsdpAddress, toByteOffset: acpiRSDPAddress, as: UInt64.self)
+  }
+
+  /// The parts that come from the loaded kernel and from where QEMU put the pieces. The header
+  /// goes first: its own cmd_line_ptr and ramdisk fields are then overwritten with what was
+  /// actually loaded.
+  static func finish(header: SetupHeader, initrd: LinuxPiece, commandLine: LinuxPiece) {
     copyHeader(header, to: page)
     if page.load(fromByteOffset: typeOfLoader, as: UInt8.self) == 0 {
       page.storeBytes(of: undefinedLoader, toByteOffset: typeOfLoader, as: UInt8.self)
     }
-    copyMemoryMap(memoryMap, to: page)
-    page.storeBytes(of: rsdpAddress, toByteOffset: acpiRSDPAddress, as: UInt64.self)
-    // fw_cfg addresses are 32-bit, so the ext_ high halves stay 0 from clear().
+    // fw_cfg addresses and sizes are 32-bit: the high halves (ext_ramdisk_image 0x0c0,
+    // ext_ramdisk_size 0x0c4, ext_cmd_line_ptr 0x0c8) stay 0 from clear().
     page.storeBytes(of: commandLine.size > 0 ? commandLine.address : 0, toByteOffset: cmdLinePtr, as: UInt32.self)
     page.storeBytes(of: initrd.size > 0 ? initrd.address : 0, toByteOffset: ramdiskImage, as: UInt32.self)
     page.storeBytes(of: initrd.size, toByteOffset: ramdiskSize, as: UInt32.self)
   }
+
+  private static var page: UnsafeMutableRawPointer { UnsafeMutableRawPointer(bitPattern: UInt(address))! }
 
   private static func clear(_ page: UnsafeMutableRawPointer) {
     for offset in stride(from: 0, to: Int(size), by: 4) {

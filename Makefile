@@ -32,10 +32,14 @@ deps:
 build: deps
 	$(SWIFT) build
 
-# The firmware smoke boot runs first so that swift test's summary is the last line.
-test: deps firmware
-	Firmware/run-smoke.sh
+# The firmware smoke boots run first so that swift test's summary is the last line: the boot
+# code alone (no hand-off block: it halts), then Firmware/smoke.toml's image without a kernel
+# (it applies the plan and powers off). swift test then runs every suite, the Linux boots too.
+test: deps firmware-smoke
 	$(SWIFT) build --build-tests
+	rm -rf .build/smoke && $(GUESTFW) build Firmware/smoke.toml -o .build/smoke >/dev/null
+	Firmware/run-smoke.sh .build/smoke/firmware.bin power-off "guestfw firmware: plan applied" \
+	  "guestfw firmware: no kernel" -- -m 128M
 	$(SWIFT) test --skip-build --disable-xctest
 
 demo: build

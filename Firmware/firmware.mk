@@ -56,8 +56,10 @@ $(FW_BUILD)/firmware.bin: $(FW_BUILD)/firmware.elf
 	if [ $$((size % 65536)) -ne 0 ]; then echo "$@: $$size bytes, not a multiple of 64 KiB" >&2; rm -f $@; exit 1; fi; \
 	echo "$@: $$size bytes"
 
+# The boot code alone has no hand-off block: it must say so and halt, never guess a plan.
 firmware-smoke: firmware
-	$(FW_DIR)/run-smoke.sh $(FW_BUILD)/firmware.bin
+	TIMEOUT=5 $(FW_DIR)/run-smoke.sh $(FW_BUILD)/firmware.bin halt \
+	  "guestfw firmware: reset" "guestfw firmware: no hand-off block in this image"
 
 firmware-clean:
 	rm -rf $(FW_BUILD)

@@ -216,6 +216,7 @@ public enum ConfigDecoder {
         let addr = decodeAddress(reader)
         let hotplug = reader.bool("hotplug") ?? false
         let reserve = decodeReservation(reader)
+        if hotplug { refuseClosedWindows(reserve, reader) }
         guard let id else { return nil }
         return RootPort(id: id, addr: addr, hotplug: hotplug, reserve: reserve)
     }
@@ -230,6 +231,23 @@ public enum ConfigDecoder {
         reserve.mem = reservationSize(reader, "mem", granule: 1 << 20, limit: 2 << 30, accepted: "0 or a multiple of 1M up to 2G")
         reserve.pref64 = reservationSize(reader, "pref64", granule: 1 << 20, limit: 1 << 50, accepted: "0 or a multiple of 1M")
         return reserve
+    }
+
+    /// Linux sizes a hot-pluggable port's closed window itself (it logs "bridge window ...:
+    /// assigned"), and QEMU's pcie-root-port always decodes all three kinds: a zero reservation
+    /// there is a layout the guest would not keep. Checked with Debian's 6.1 kernel on QEMU 7.2.
+    static func refuseClosedWindows(_ reserve: Reservation, _ port: FieldReader) {
+        guard let (table, node) = port.table("reserve") else { return }
+        let reader = FieldReader(table, path: port.field("reserve"), location: node.location,
+                                 diagnostics: Diagnostics(file: ""), knownKeys: reserveKeys)
+        let windows: [(String, UInt64?, String)] = [("io", reserve.io, "a multiple of 4K from 4K up to 64K"),
+                                                    ("mem", reserve.mem, "a multiple of 1M from 1M up to 2G"),
+                                                    ("pref64", reserve.pref64, "a multiple of 1M from 1M")]
+        for (key, size, accepted) in windows where size == 0 {
+            port.diagnostics.report(reader.field(key), reader.node(key),
+                                    problem: "closes the window of a hot-pluggable port, which Linux then opens and places itself (\"bridge window ...: assigned\"), so the plan would not hold",
+                                    accepted: accepted + " on a hot-pluggable port, or hotplug = false")
+        }
     }
 
     static func reservationSize(_ reader: FieldReader, _ key: String, granule: UInt64, limit: UInt64, accepted: String) -> UInt64? {

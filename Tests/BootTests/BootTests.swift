@@ -121,7 +121,7 @@ struct BootTests {
     /// The BDF as a whole token: not the tail of a longer number or of a "0000:" domain form.
     private func bdfPattern(_ bdf: String) -> Regex<Substring> {
         let escaped = bdf.replacingOccurrences(of: ".", with: "\\.")
-        return try! Regex("(^|[^0-9a-fA-F:])\(escaped)([^0-9]|$)")
+        return try! Regex("(?:^|[^0-9a-fA-F:])\(escaped)(?:[^0-9]|$)")
     }
 
     private func diskProblems(_ guest: GuestOutput, names: [String]) -> [String] {

@@ -196,9 +196,9 @@ struct BridgeTests {
     }
 
     @Test func explicitReservationsAreHonoured() throws {
-        let plan = try plan("memory = \"2G\"\n[[root_port]]\nid = \"hp\"\nhotplug = true\nreserve = { bus = 4, io = \"0\", mem = \"8M\", pref64 = \"1G\" }\n")
+        let plan = try plan("memory = \"2G\"\n[[root_port]]\nid = \"hp\"\nhotplug = true\nreserve = { bus = 4, io = \"8K\", mem = \"8M\", pref64 = \"1G\" }\n")
         let port = try #require(function(plan, "hp"))
-        #expect(port.windows?.io == nil)
+        #expect(port.windows?.io?.size == 0x2000)
         #expect(port.windows?.mem?.size == 8 * MiB)
         #expect(port.windows?.pref?.size == GiB)
         #expect(port.subordinateBus! - port.secondaryBus! + 1 == 4)

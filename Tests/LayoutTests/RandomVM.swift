@@ -180,12 +180,13 @@ struct Draw {
         return (0..<count).map { index in
             var port = RootPort(id: "rp\(index)", hotplug: chance(0.4))
             if chance(0.3) { port.addr = busZeroAddress(&taken) }
-            if chance(0.4) { port.reserve = reservation() }
+            if chance(0.4) { port.reserve = reservation(hotplug: port.hotplug) }
             return port
         }
     }
 
-    mutating func reservation() -> Reservation {
+    /// Zero sizes only on cold ports: the reader refuses them on hot-pluggable ones.
+    mutating func reservation(hotplug: Bool) -> Reservation {
         var reserve = Reservation()
         if chance(0.3) { reserve.buses = chance(0.8) ? int(1...4) : int(5...32) }
         if chance(0.4) { reserve.io = chance(0.4) ? 0 : U(int(1...(chance(0.9) ? 4 : 16))) * 0x1000 }
@@ -197,6 +198,11 @@ struct Draw {
             case 15...18: chance(0.5) ? pow2(30...36) : u64(1024...65536) * miB
             default: pow2(37...44)  // larger than most 64-bit windows
             }
+        }
+        if hotplug {
+            if reserve.io == 0 { reserve.io = 0x1000 }
+            if reserve.mem == 0 { reserve.mem = miB }
+            if reserve.pref64 == 0 { reserve.pref64 = miB }
         }
         return reserve
     }

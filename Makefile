@@ -7,6 +7,8 @@ CACHE        := .cache
 KERNEL_DIR   := $(CACHE)/kernel
 GUESTFW      := .build/debug/guestfw
 BENCH        := .build/release/guestfw-bench
+BOOT_REPORT  := .build/debug/guestfw-boot-report
+DEMO_VM      := .build/default-vm.toml
 
 .PHONY: all deps build test demo bench bless kernel capture-catalog clean
 
@@ -42,16 +44,25 @@ test: deps firmware-smoke
 	  "guestfw firmware: no kernel" -- -m 128M
 	$(SWIFT) test --skip-build --disable-xctest
 
-demo: build
+demo: build firmware initramfs
 	@echo "== guestfw build --print-default (the built-in VM) =="
-	@$(GUESTFW) build --print-default
+	@$(GUESTFW) build --print-default > $(DEMO_VM)
+	@cat $(DEMO_VM)
 	@echo; echo "== guestfw plan (built-in default VM) =="
 	@$(GUESTFW) plan
 	@echo; echo "== guestfw compare (built-in default VM) =="
 	@$(GUESTFW) compare
-	@echo; echo "== guestfw build -o out (plan.json, toolstack.json, ACPI tables) =="
+	@echo; echo "== guestfw build -o out (plan.json, toolstack.json, ACPI tables, firmware image) =="
 	@$(GUESTFW) build -o out
 	@ls out out/acpi
+	@echo; echo "== booting it: QEMU q35 (TCG) with out/firmware.bin and Debian's kernel; console in out/boot.log =="
+	@line=$$($(GUESTFW) qemu-args $(DEMO_VM) --firmware out/firmware.bin --kernel $(KERNEL_DIR)/vmlinuz \
+	  --initrd $(BOOT_INITRAMFS) --append "console=ttyS0 panic=-1"); \
+	echo "$$line"; timeout 300 sh -c "$$line" > out/boot.log 2>&1; status=$$?; \
+	grep -E "^guestfw firmware|MMCONFIG|reboot: Power down" out/boot.log | sed 's/\r$$//' | awk '!seen[$$0]++'; \
+	echo "QEMU exited with status $$status"
+	@echo; echo "== the plan's BARs and windows beside what Linux reports (/sys/bus/pci/devices/*/resource) =="
+	@$(BOOT_REPORT) out/plan.json out/boot.log
 
 # Rewrites the golden files of every example from what guestfw builds now. Review the diff
 # (git diff Tables/) and commit it as a change of its own.
@@ -64,9 +75,13 @@ bless: build
 	  rm -rf $$scratch; echo "blessed $$name"; \
 	done
 
-bench: deps
+# Plan time and hole use, then boot timing (reset → kernel entry → init → power-off) of the
+# default example with guestfw's image beside QEMU's own SeaBIOS.
+bench: deps firmware initramfs
 	$(SWIFT) build -c release --product guestfw-bench
+	$(SWIFT) build -c release --product guestfw
 	$(BENCH) Tables
+	$(BENCH) --boot .build/release/guestfw Tables/default/vm.toml $(KERNEL_DIR)/vmlinuz $(BOOT_INITRAMFS)
 
 kernel: deps
 	scripts/fetch-kernel.sh $(KERNEL_DIR)

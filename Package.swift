@@ -29,6 +29,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "guestfw", dependencies: ["GuestfwCLI"]),
+        .executableTarget(name: "guestfw-boot-report", path: "Sources/BootReport"),
         .executableTarget(name: "guestfw-bench", dependencies: ["VMConfig", "Layout"], path: "Sources/Bench"),
         .testTarget(
             name: "VMConfigTests",

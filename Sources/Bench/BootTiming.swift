@@ -71,7 +71,7 @@ func benchBoot(guestfw: String, config: String, kernel: String, initrd: String, 
     defer { try? FileManager.default.removeItem(at: directory) }
     try runTool(guestfw, ["build", config, "-o", directory.path])
     let line = try runTool(guestfw, ["qemu-args", config, "--firmware", directory.appendingPathComponent("firmware.bin").path,
-                                     "--kernel", kernel, "--initrd", initrd, "--append", "console=ttyS0 quiet panic=-1"])
+                                     "--kernel", kernel, "--initrd", initrd, "--append", "console=ttyS0 panic=-1"])
         .trimmingCharacters(in: .whitespacesAndNewlines)
     print("\nboot timing of \(config) under TCG (seconds from QEMU start, median of \(runs) boots)")
     print("  " + pad("firmware", 10) + pad("fw start", 10) + pad("kernel entry", 14) + pad("kernel banner", 15)

@@ -51,6 +51,21 @@ func holeUsed(_ plan: Plan) -> UInt64 {
 
 func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
 
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "--boot" {
+    guard arguments.count == 5 else {
+        print("usage: guestfw-bench --boot GUESTFW VM.toml KERNEL INITRD")
+        exit(2)
+    }
+    do {
+        try benchBoot(guestfw: arguments[1], config: arguments[2], kernel: arguments[3], initrd: arguments[4])
+    } catch {
+        print("boot timing failed: \(error.localizedDescription)")
+        exit(1)
+    }
+    exit(0)
+}
+
 print("plan time (release build, median)")
 for policy in PlacementPolicy.allCases {
     let defaultTime = timePlans(DefaultVM.config(policyOverride: policy), runs: 51)
@@ -76,21 +91,6 @@ let readSamples = (0..<11).map { _ in
     return Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1e3
 }
 print("  read + validate the 200-port TOML (\(toml.utf8.count) bytes): \(String(format: "%.3f", median(readSamples))) ms")
-
-let arguments = Array(CommandLine.arguments.dropFirst())
-if arguments.first == "--boot" {
-    guard arguments.count == 5 else {
-        print("usage: guestfw-bench --boot GUESTFW VM.toml KERNEL INITRD")
-        exit(2)
-    }
-    do {
-        try benchBoot(guestfw: arguments[1], config: arguments[2], kernel: arguments[3], initrd: arguments[4])
-    } catch {
-        print("boot timing failed: \(error.localizedDescription)")
-        exit(1)
-    }
-    exit(0)
-}
 
 let tables = arguments.first ?? "Tables"
 let configs = ((try? FileManager.default.contentsOfDirectory(atPath: tables)) ?? []).sorted()

@@ -23,18 +23,19 @@ enum Guestfw {
     }
 
     /// Writes `files` into a fresh directory, runs guestfw there with `arguments`, and reports.
-    static func run(_ arguments: [String], files: [String: String] = [:]) throws -> GuestfwRun {
+    static func run(_ arguments: [String], files: [String: String] = [:], environment: [String: String] = [:]) throws -> GuestfwRun {
         let directory = try scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         for (name, text) in files {
             try Data(text.utf8).write(to: directory.appendingPathComponent(name))
         }
-        return try run(in: directory, arguments)
+        return try run(in: directory, arguments, environment: environment)
     }
 
     /// Runs guestfw in `directory` (left in place for the caller to inspect or remove).
-    static func run(in directory: URL, _ arguments: [String]) throws -> GuestfwRun {
+    static func run(in directory: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> GuestfwRun {
         let process = Process()
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory

@@ -50,9 +50,12 @@ enum LinuxBoot {
     enterLinux(entry: header.code32Start, zeroPage: ZeroPage.address)
   }
 
-  /// The firmware's .data, .bss and stack: still in use until the jump. Must follow firmware.ld
-  /// (RAM and STACK regions) by hand: Swift cannot read linker symbols as values.
-  static let firmwareMemory = PhysicalRange(start: 0x8_0000, length: 0x1_0000)
+  /// The firmware's .data, .bss and stack: still in use until the jump. firmware.ld decides
+  /// them; Boot/layout.S hands the addresses over.
+  static var firmwareMemory: PhysicalRange {
+    let start = firmwareRAMStart()
+    return PhysicalRange(start: UInt64(start), length: UInt64(firmwareRAMEnd() - start))
+  }
 
   private static func checkPlacement(_ piece: LinuxPiece, _ memoryMap: MemoryMap) {
     guard piece.size > 0 else { return }
@@ -344,6 +347,8 @@ enum ZeroPage {
   }
 }
 
+@_extern(c, "firmware_ram_start") private func firmwareRAMStart() -> UInt32
+@_extern(c, "firmware_ram_end") private func firmwareRAMEnd() -> UInt32
 @_extern(c, "linux_enter_32") private func linuxEnter32(_ entry: UInt32, _ zeroPage: UInt32)
 
 /// Boot/linux.S never returns; C cannot say so (@_extern(c) rejects `Never`), hence the halt.

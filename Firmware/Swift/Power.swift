@@ -11,8 +11,13 @@ enum Power {
 
   /// Powers off through the PM block where the plan put it, so the chipset stays as planned.
   static func off() -> Never {
-    let pmBase = Q35.enabledPMBase() ?? fallbackPMBase
-    if Q35.enabledPMBase() == nil { Q35.enableACPIPM(pmBase: pmBase) }
+    let pmBase: UInt16
+    if let planned = Q35.enabledPMBase() {
+      pmBase = planned
+    } else {
+      pmBase = fallbackPMBase
+      Q35.enableACPIPM(pmBase: pmBase)
+    }
     portOut16(pmBase + pm1aControlOffset, sleepTypeS5 | sleepEnable)
     // QEMU stops at the write above; a machine that ignores it stops here.
     cpuHaltForever()

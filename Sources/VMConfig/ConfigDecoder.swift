@@ -215,45 +215,40 @@ public enum ConfigDecoder {
         let id = decodeID(reader)
         let addr = decodeAddress(reader)
         let hotplug = reader.bool("hotplug") ?? false
-        let reserve = decodeReservation(reader)
-        if hotplug { refuseClosedWindows(reserve, reader) }
+        let reserve = decodeReservation(reader, hotplug: hotplug)
         guard let id else { return nil }
         return RootPort(id: id, addr: addr, hotplug: hotplug, reserve: reserve)
     }
 
-    static func decodeReservation(_ port: FieldReader) -> Reservation {
+    static func decodeReservation(_ port: FieldReader, hotplug: Bool) -> Reservation {
         guard let (table, node) = port.table("reserve") else { return Reservation() }
         let reader = FieldReader(table, path: port.field("reserve"), location: node.location,
                                  diagnostics: port.diagnostics, knownKeys: reserveKeys)
         var reserve = Reservation()
         reserve.buses = reader.integer("bus", in: 1...255, accepted: "bus numbers behind the port, 1 to 255")
-        reserve.io = reservationSize(reader, "io", granule: 0x1000, limit: 0x10000, accepted: "0 or a multiple of 4K up to 64K")
-        reserve.mem = reservationSize(reader, "mem", granule: 1 << 20, limit: 2 << 30, accepted: "0 or a multiple of 1M up to 2G")
-        reserve.pref64 = reservationSize(reader, "pref64", granule: 1 << 20, limit: 1 << 50, accepted: "0 or a multiple of 1M")
+        reserve.io = reservationSize(reader, "io", granule: 0x1000, limit: 0x10000, sizes: "a multiple of 4K", upTo: " up to 64K", hotplug: hotplug)
+        reserve.mem = reservationSize(reader, "mem", granule: 1 << 20, limit: 2 << 30, sizes: "a multiple of 1M", upTo: " up to 2G", hotplug: hotplug)
+        reserve.pref64 = reservationSize(reader, "pref64", granule: 1 << 20, limit: 1 << 50, sizes: "a multiple of 1M", upTo: "", hotplug: hotplug)
         return reserve
     }
 
-    /// Linux sizes a hot-pluggable port's closed window itself (it logs "bridge window ...:
-    /// assigned"), and QEMU's pcie-root-port always decodes all three kinds: a zero reservation
-    /// there is a layout the guest would not keep. Checked with Debian's 6.1 kernel on QEMU 7.2.
-    static func refuseClosedWindows(_ reserve: Reservation, _ port: FieldReader) {
-        guard let (table, node) = port.table("reserve") else { return }
-        let reader = FieldReader(table, path: port.field("reserve"), location: node.location,
-                                 diagnostics: Diagnostics(file: ""), knownKeys: reserveKeys)
-        let windows: [(String, UInt64?, String)] = [("io", reserve.io, "a multiple of 4K from 4K up to 64K"),
-                                                    ("mem", reserve.mem, "a multiple of 1M from 1M up to 2G"),
-                                                    ("pref64", reserve.pref64, "a multiple of 1M from 1M")]
-        for (key, size, accepted) in windows where size == 0 {
-            port.diagnostics.report(reader.field(key), reader.node(key),
-                                    problem: "closes the window of a hot-pluggable port, which Linux then opens and places itself (\"bridge window ...: assigned\"), so the plan would not hold",
-                                    accepted: accepted + " on a hot-pluggable port, or hotplug = false")
-        }
-    }
-
-    static func reservationSize(_ reader: FieldReader, _ key: String, granule: UInt64, limit: UInt64, accepted: String) -> UInt64? {
+    /// A window size: 0 closes the window, except on a hot-pluggable port. Linux sizes such a
+    /// port's closed window itself (it logs "bridge window ...: assigned") and QEMU's
+    /// pcie-root-port decodes all three kinds whatever its reservation, so the guest would not
+    /// keep that layout (checked with Debian's 6.1 kernel on QEMU 7.2).
+    static func reservationSize(_ reader: FieldReader, _ key: String, granule: UInt64, limit: UInt64,
+                                sizes: String, upTo: String, hotplug: Bool) -> UInt64? {
+        let accepted = hotplug ? "\(sizes) from \(Quantity.format(granule))\(upTo) on a hot-pluggable port, or hotplug = false"
+            : "0 or \(sizes)\(upTo)"
         guard let size = reader.quantity(key, accepted: accepted) else { return nil }
         guard size % granule == 0, size <= limit else {
             reader.diagnostics.report(reader.field(key), reader.node(key), problem: "is not a usable window size", accepted: accepted)
+            return nil
+        }
+        if hotplug && size == 0 {
+            reader.diagnostics.report(reader.field(key), reader.node(key),
+                                      problem: "closes the window of a hot-pluggable port, which Linux then opens and places itself (\"bridge window ...: assigned\"), so the plan would not hold",
+                                      accepted: accepted)
             return nil
         }
         return size

@@ -29,3 +29,29 @@ public enum Q35Interrupts {
         return INTxRoute(pin: Int(functionPin), rootSlot: rootSlot, rootPin: rootPin, pirq: pirq, gsi: firstPIRQGSI + pirq)
     }
 }
+
+/// How a pin at the root bus reaches the IOAPIC. The DSDT's `_PRT`, the plan's routes and the
+/// firmware's interrupt lines all ask this one value.
+public enum InterruptRouting: String, Sendable, Hashable {
+    /// QEMU's ich9: bus 0 slot and pin to PIRQA..H, PIRQA..H to GSI 16..23.
+    case q35
+    /// Xen's virtual IOAPIC (hvm_pci_intx_gsi, libacpi's PRTA): GSI = ((slot*4 + slot/8 + pin) & 31) + 16,
+    /// and in PIC mode the "barber's pole" link (slot + pin) & 3 routed to ISA IRQ 5, 10, 11, 5.
+    case xen
+
+    /// The interrupt source line (PIRQ 0-7 on q35, link 0-3 on Xen) for a root-bus slot and pin (0 = INTA).
+    public func line(slot: Int, pin: Int) -> Int {
+        switch self {
+        case .q35: Q35Interrupts.pirq(slot: slot, pin: pin)
+        case .xen: (slot + pin) & 3
+        }
+    }
+
+    /// The GSI a root-bus slot's pin reaches in APIC mode.
+    public func gsi(slot: Int, pin: Int) -> Int {
+        switch self {
+        case .q35: Q35Interrupts.firstPIRQGSI + Q35Interrupts.pirq(slot: slot, pin: pin)
+        case .xen: ((slot * 4 + slot / 8 + pin) & 31) + 16
+        }
+    }
+}

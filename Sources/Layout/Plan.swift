@@ -18,6 +18,12 @@ public struct Plan: Sendable, Hashable {
     public var functions: [PlannedFunction]
     /// What the policy could not place, as hvmloader would leave it.
     public var unassigned: [UnassignedResource]
+    /// Where the faithful layout would hurt a guest (hvmloader's own choices, kept and named).
+    public var hazards: [Hazard] = []
+    /// Where a policy knowingly differs from the program it imitates, one sentence each.
+    public var departures: [String] = []
+    /// How INTx pins reach GSIs: QEMU's ich9 PIRQ wiring, or Xen's own virtual IOAPIC mapping.
+    public var interruptRouting: InterruptRouting = .q35
     public var warnings: [String]
 
     public var isComplete: Bool { unassigned.isEmpty }
@@ -124,6 +130,8 @@ public struct PlannedBAR: Sendable, Hashable {
     public var size: UInt64
     /// nil when the policy could not place it.
     public var address: UInt64?
+    /// Placed by guestfw where the imitated firmware leaves it to the guest OS (behind a bridge).
+    public var isExtension: Bool = false
 
     public var range: AddressRange? { address.map { AddressRange(start: $0, size: size) } }
 }
@@ -133,6 +141,34 @@ public struct BridgeWindows: Sendable, Hashable {
     public var mem: AddressRange?
     /// Always 64-bit capable: only 64-bit prefetchable BARs go here.
     public var pref: AddressRange?
+    /// Placed by guestfw where the imitated firmware programs no bridge (hvmloader).
+    public var isExtension: Bool = false
+}
+
+/// A choice of the imitated firmware that would hurt a guest, kept in the plan and named.
+public struct Hazard: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        /// Memory BARs of different functions share a 4 KiB page (passthrough maps pages).
+        case sharedPage = "shared-page"
+        /// An ECAM base that stock QEMU's 256 MiB PCIEXBAR masks cannot decode.
+        case ecamMisaligned = "ecam-misaligned"
+        /// The ECAM sent above 4 GiB (the series' uninitialised 64-bit flag).
+        case ecamAbove4G = "ecam-above-4g"
+        /// I/O BARs hvmloader found no room for and left unprogrammed.
+        case ioUnprogrammed = "io-unprogrammed"
+        /// Guest RAM moved above 4 GiB to grow the hole.
+        case ramRelocated = "ram-relocated"
+    }
+
+    public var kind: Kind
+    public var ids: [String]
+    public var detail: String
+
+    public init(kind: Kind, ids: [String], detail: String) {
+        self.kind = kind
+        self.ids = ids
+        self.detail = detail
+    }
 }
 
 public struct INTxRoute: Sendable, Hashable {

@@ -26,6 +26,12 @@ extension Plan {
                 .object([("id", .string(item.id)), ("bar", .optional(item.bar, JSONText.int)),
                          ("kind", .string(item.kind)), ("size", .hex(item.size))])
             })),
+            ("hazards", .array(hazards.map { hazard in
+                .object([("kind", .string(hazard.kind.rawValue)), ("ids", .array(hazard.ids.map(JSONText.string))),
+                         ("detail", .string(hazard.detail))])
+            })),
+            ("departures", .array(departures.map(JSONText.string))),
+            ("interruptRouting", .string(interruptRouting.rawValue)),
             ("warnings", .array(warnings.map(JSONText.string))),
             ("functions", .array(functions.map(\.json))),
         ])
@@ -70,7 +76,8 @@ extension PlannedFunction {
                 ("hotplug", .bool(hotplug)),
                 ("slot", .optional(slotNumber, JSONText.int)),
                 ("windows", .object([("io", .optional(windows?.io, span)), ("mem", .optional(windows?.mem, span)),
-                                     ("pref", .optional(windows?.pref, span))])),
+                                     ("pref", .optional(windows?.pref, span))]
+                                    + (windows?.isExtension == true ? [("extension", .bool(true))] : []))),
             ]
         }
         members.append(("interrupt", .optional(interrupt) { route in
@@ -79,7 +86,8 @@ extension PlannedFunction {
         }))
         members.append(("bars", .array(bars.map { bar in
             .object([("bar", .int(bar.index)), ("kind", .string(bar.kind.rawValue)), ("prefetchable", .bool(bar.prefetchable)),
-                     ("size", .hex(bar.size)), ("address", .optional(bar.address, JSONText.hex))])
+                     ("size", .hex(bar.size)), ("address", .optional(bar.address, JSONText.hex))]
+                    + (bar.isExtension ? [("extension", .bool(true))] : []))
         })))
         return .object(members)
     }

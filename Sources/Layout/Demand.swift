@@ -19,6 +19,9 @@ struct Request: Hashable {
     /// Whether it may live above 4 GiB (64-bit BARs, prefetchable bridge windows).
     var canGoHigh: Bool
     var kindName: String
+    /// Where a firmware scanning bus 0 meets it: devfn * 8 + BAR index (the ROM is index 6).
+    /// hvmloader keeps equal sizes in this order; Int.max for what no bus 0 scan finds.
+    var scanOrder: Int = .max
 }
 
 /// What one root port needs below it, sized bottom-up.
@@ -43,11 +46,14 @@ enum Granule {
 extension Request {
     /// A BAR as it must be placed: naturally aligned, memory BARs on a page of their own
     /// (passthrough maps pages, not bytes).
-    init(bar: BARSpec, owner id: String) {
-        let size = bar.kind == .io ? bar.size : max(bar.size, Units.page)
+    /// `ownPage: false` keeps a sub-page memory BAR at its own size, as hvmloader on Xen does.
+    init(bar: BARSpec, owner id: String, scanOrder: Int = .max, ownPage: Bool = true) {
+        let size = bar.kind == .io || !ownPage ? bar.size : max(bar.size, Units.page)
         self.init(owner: .bar(id: id, index: bar.index), size: size, alignment: size,
-                  canGoHigh: bar.kind == .mem64, kindName: bar.kind.rawValue)
+                  canGoHigh: bar.kind == .mem64, kindName: bar.kind.rawValue, scanOrder: scanOrder)
     }
+
+    var isIO: Bool { kindName == BARKind.io.rawValue || kindName == WindowKind.io.rawValue }
 }
 
 /// Orders requests so that packing them in turn from an aligned start leaves no gaps: largest

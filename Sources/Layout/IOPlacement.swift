@@ -2,7 +2,7 @@ import VMConfig
 
 /// PCI I/O space: [0x1000, 0x10000), below which the chipset and legacy ISA devices live.
 /// Allocation starts at 0xC000 when everything fits above it, as hvmloader and SeaBIOS do, and
-/// at 0x1000 otherwise.
+/// at 0x1000 otherwise (unless the policy allows no fallback, as hvmloader on Xen does not).
 enum IOPlacement {
     static let space = AddressRange(start: 0x1000, limit: 0x10000)
     static let preferredStart: UInt64 = 0xC000
@@ -12,24 +12,31 @@ enum IOPlacement {
         var unassigned: [Request] = []
         var droppedDefaultWindows: [String] = []
         var warnings: [String] = []
+        /// Allocation had to start below the preferred start.
+        var usedLowIO = false
     }
 
     /// An explicit reservation that does not fit is an error under either policy: the user asked
     /// for it. `defaultOnly` are the hot-pluggable ports whose I/O window is only the default
     /// reservation: they are the first to go when I/O space runs out.
     static func place(_ requests: [Request], defaultOnly: Set<String>, explicitReservations: Set<String>,
-                      strict: Bool) throws(LayoutError) -> Outcome {
+                      strict: Bool, space: AddressRange = space, preferredStart: UInt64? = preferredStart,
+                      order: (Request, Request) -> Bool = placementOrder) throws(LayoutError) -> Outcome {
         var outcome = Outcome()
         var wanted = requests
-        if packedSize(requests.sorted(by: placementOrder)) > space.size {
+        if packedSize(requests.sorted(by: order)) > space.size {
             wanted = requests.filter { !defaultOnly.contains($0.owner.id) || !isWindow($0) }
             outcome.droppedDefaultWindows = requests.filter { defaultOnly.contains($0.owner.id) && isWindow($0) }.map(\.owner.id).sorted()
             if !outcome.droppedDefaultWindows.isEmpty {
-                outcome.warnings.append("PCI I/O space (60K) cannot hold every default 4K I/O window: hot-pluggable ports \(outcome.droppedDefaultWindows.joined(separator: ", ")) get none (an I/O device hot-plugged there will not work)")
+                outcome.warnings.append("PCI I/O space (\(Quantity.format(space.size))) cannot hold every default 4K I/O window: hot-pluggable ports \(outcome.droppedDefaultWindows.joined(separator: ", ")) get none (an I/O device hot-plugged there will not work)")
             }
         }
-        let ordered = wanted.sorted(by: placementOrder)
-        let start = packedSize(ordered) <= space.limit - preferredStart ? preferredStart : space.start
+        let ordered = wanted.sorted(by: order)
+        var start = space.start
+        if let preferredStart {
+            outcome.usedLowIO = packedSize(ordered) > space.limit - preferredStart
+            if !outcome.usedLowIO { start = preferredStart }
+        }
         var allocator = RangeAllocator([AddressRange(start: start, limit: space.limit)], discipline: .bump)
         for request in ordered {
             if let address = allocator.allocate(size: request.size, alignment: request.alignment) {

@@ -20,14 +20,24 @@ public enum Q35Interrupts {
     /// Below a root port the pin is swizzled by the device number, as PCI bridges do.
     public static func swizzle(device: Int, pin: Int) -> Int { (device + pin) % 4 }
 
-    static func route(pin functionPin: UInt8, bdf: BDF, behindPortAt portSlot: Int?) -> INTxRoute? {
+    static func route(pin functionPin: UInt8, bdf: BDF, behindPortAt portSlot: Int?, routing: InterruptRouting) -> INTxRoute? {
         guard (1...4).contains(functionPin) else { return nil }
         let pin = Int(functionPin) - 1
         let rootSlot = portSlot ?? bdf.device
         let rootPin = portSlot == nil ? pin : swizzle(device: bdf.device, pin: pin)
-        let pirq = pirq(slot: rootSlot, pin: rootPin)
-        return INTxRoute(pin: Int(functionPin), rootSlot: rootSlot, rootPin: rootPin, pirq: pirq, gsi: firstPIRQGSI + pirq)
+        return INTxRoute(pin: Int(functionPin), rootSlot: rootSlot, rootPin: rootPin,
+                         pirq: routing.line(slot: rootSlot, pin: rootPin), gsi: routing.gsi(slot: rootSlot, pin: rootPin))
     }
+}
+
+extension VMMKind {
+    /// Xen guests' INTx reach Xen's own virtual IOAPIC, not QEMU's ich9 PIRQ lines.
+    public var interruptRouting: InterruptRouting { self == .xen ? .xen : .q35 }
+}
+
+extension DeviceModel {
+    /// QEMU's xen-platform device (5853:0001) or its older id 5853:0002, as hvmloader knows them.
+    var isXenPlatform: Bool { vendorID == 0x5853 && (deviceID == 0x0001 || deviceID == 0x0002) }
 }
 
 /// How a pin at the root bus reaches the IOAPIC. The DSDT's `_PRT`, the plan's routes and the

@@ -76,4 +76,6 @@ struct MemoryAssignment {
     var addresses: [ResourceOwner: UInt64] = [:]
     var unassigned: [Request] = []
     var warnings: [String] = []
+    /// Where the policy knowingly differs from the program it imitates.
+    var departures: [String] = []
 }

@@ -3,9 +3,10 @@ import VMConfig
 extension Planner {
     static func assemble(_ config: MachineConfig, topology: Topology, demands: [PortDemand], memory: MemoryAssignment,
                          addresses: [ResourceOwner: UInt64], unassigned: [Request], warnings: [String]) -> Plan {
-        let functions = (topology.rootEndpoints.map { endpointFunction($0, behindPortAt: nil, addresses) }
+        let routing = config.vmm.interruptRouting
+        let functions = (topology.rootEndpoints.map { endpointFunction($0, behindPortAt: nil, routing, addresses) }
             + zip(topology.ports, demands).flatMap { port, demand in
-                [portFunction(port, demand, addresses)] + port.children.map { endpointFunction($0, behindPortAt: port.address.device, addresses) }
+                [portFunction(port, demand, routing, addresses)] + port.children.map { endpointFunction($0, behindPortAt: port.address.device, routing, addresses) }
             }).sorted { $0.bdf < $1.bdf }
         let memoryMap = memoryMap(config, memory, functionCount: functions.count)
         let ecam = memory.ecam.map {
@@ -20,6 +21,7 @@ extension Planner {
             e820: E820Map.build(memory: memoryMap, ecam: memory.ecam, vmm: config.vmm),
             functions: functions,
             unassigned: unassignedList(functions, memory: memory, unplaced: unassigned),
+            interruptRouting: routing,
             warnings: warnings)
     }
 
@@ -28,7 +30,7 @@ extension Planner {
                               address: addresses[.bar(id: owner, index: $0.index)]) }
     }
 
-    static func endpointFunction(_ endpoint: Topology.Endpoint, behindPortAt portSlot: Int?,
+    static func endpointFunction(_ endpoint: Topology.Endpoint, behindPortAt portSlot: Int?, _ routing: InterruptRouting,
                                  _ addresses: [ResourceOwner: UInt64]) -> PlannedFunction {
         // A passthrough function's pin is unknown here; INTA is what nearly every function uses.
         let pin = endpoint.model?.interruptPin ?? 1
@@ -37,10 +39,10 @@ extension Planner {
             vendorID: endpoint.model?.vendorID, deviceID: endpoint.model?.deviceID, classCode: endpoint.model?.classCode,
             secondaryBus: nil, subordinateBus: nil, windows: nil, hotplug: false, slotNumber: nil,
             bars: plannedBARs(endpoint.bars, owner: endpoint.id, addresses),
-            interrupt: Q35Interrupts.route(pin: pin, bdf: endpoint.bdf, behindPortAt: portSlot))
+            interrupt: Q35Interrupts.route(pin: pin, bdf: endpoint.bdf, behindPortAt: portSlot, routing: routing))
     }
 
-    static func portFunction(_ port: Topology.Port, _ demand: PortDemand, _ addresses: [ResourceOwner: UInt64]) -> PlannedFunction {
+    static func portFunction(_ port: Topology.Port, _ demand: PortDemand, _ routing: InterruptRouting, _ addresses: [ResourceOwner: UInt64]) -> PlannedFunction {
         let model = DeviceCatalog.rootPort
         let bdf = BDF(bus: 0, device: port.address.device, function: port.address.function)
         func window(_ request: Request?) -> AddressRange? {
@@ -54,7 +56,7 @@ extension Planner {
             windows: BridgeWindows(io: window(demand.io), mem: window(demand.mem), pref: window(demand.pref)),
             hotplug: port.port.hotplug, slotNumber: port.slotNumber,
             bars: plannedBARs(model.bars, owner: port.port.id, addresses),
-            interrupt: Q35Interrupts.route(pin: model.interruptPin, bdf: bdf, behindPortAt: nil))
+            interrupt: Q35Interrupts.route(pin: model.interruptPin, bdf: bdf, behindPortAt: nil, routing: routing))
     }
 
     /// Every resource left without an address: what the policy could not place, and the BARs

@@ -1,6 +1,8 @@
 import VMConfig
 
 /// From a validated description and a policy to a complete Plan. Pure: no I/O, no ACPI.
+/// Every address comes from the policy (`PlacementRules`): the planner gathers what there is
+/// to place, hands it over, and writes the answers back into the functions.
 public enum Planner {
     public static let pmBase: UInt16 = 0x600
     public static let sciIRQ = 9
@@ -8,38 +10,46 @@ public enum Planner {
     public static func plan(_ config: MachineConfig) throws(LayoutError) -> Plan {
         let topology = Topology(config)
         let demands = topology.ports.map(PortDemand.init)
-        let memory: MemoryAssignment = switch config.ecam.policy {
-        case .hvmloader: try HvmloaderPolicy.place(config, requests: memoryRequests(topology, demands))
-        case .toolstack: try ToolstackPolicy.place(config, requests: memoryRequests(topology, demands))
-        }
-        let io = try IOPlacement.place(
-            ioRequests(topology, demands),
-            defaultOnly: Set(demands.filter(\.ioIsDefaultOnly).map(\.portID)),
-            explicitReservations: Set(topology.ports.filter { $0.port.reserve.io != nil }.map(\.port.id)),
-            strict: config.ecam.policy == .toolstack)
-        var addresses = memory.addresses.merging(io.addresses) { first, _ in first }
-        let unplaced = memory.unassigned + io.unassigned
+        let rules = config.ecam.policy.rules(for: config)
+        let input = PlacementInput(
+            busZero: busZeroRequests(topology, rules),
+            windows: demands.flatMap { [$0.io, $0.mem, $0.pref].compactMap { $0 } },
+            defaultOnlyIO: Set(demands.filter(\.ioIsDefaultOnly).map(\.portID)),
+            explicitIO: Set(topology.ports.filter { $0.port.reserve.io != nil }.map(\.port.id)),
+            xenPlatformIDs: Set(topology.rootEndpoints.filter { $0.model?.isXenPlatform == true }.map(\.id)))
+        let assignment = try rules.place(input)
+        var addresses = assignment.addresses
         fillWindows(demands, addresses: &addresses)
-        return assemble(config, topology: topology, demands: demands, memory: memory, addresses: addresses,
-                        unassigned: unplaced, warnings: memory.warnings + io.warnings)
+        var plan = assemble(config, topology: topology, demands: demands, memory: assignment, addresses: addresses,
+                            unassigned: assignment.unassigned, warnings: assignment.warnings)
+        if rules.leavesBridgesToGuest { markExtensions(&plan) }
+        plan.departures = assignment.departures
+        plan.hazards = Hazards.find(in: plan)
+        return plan
     }
 
-    /// Everything placed directly in the host bridge's memory windows.
-    static func memoryRequests(_ topology: Topology, _ demands: [PortDemand]) -> [Request] {
-        let endpointBARs = topology.rootEndpoints.flatMap { endpoint in
-            endpoint.bars.filter(\.kind.isMemory).map { Request(bar: $0, owner: endpoint.id) }
+    /// Every BAR a bus 0 scan finds, with its place in that scan (devfn, then BAR index).
+    static func busZeroRequests(_ topology: Topology, _ rules: any PlacementRules) -> [Request] {
+        let endpoints = topology.rootEndpoints.flatMap { endpoint in
+            endpoint.bars.map { rules.request(for: $0, owner: endpoint.id, scanOrder: scanOrder(endpoint.bdf.devfn, $0)) }
         }
-        let portBARs = topology.ports.flatMap { port in
-            DeviceCatalog.rootPort.bars.map { Request(bar: $0, owner: port.port.id) }
+        let ports = topology.ports.flatMap { port in
+            DeviceCatalog.rootPort.bars.map { rules.request(for: $0, owner: port.port.id, scanOrder: scanOrder(port.address.devfn, $0)) }
         }
-        return endpointBARs + portBARs + demands.flatMap { [$0.mem, $0.pref].compactMap { $0 } }
+        return endpoints + ports
     }
 
-    static func ioRequests(_ topology: Topology, _ demands: [PortDemand]) -> [Request] {
-        let endpointBARs = topology.rootEndpoints.flatMap { endpoint in
-            endpoint.bars.filter { $0.kind == .io }.map { Request(bar: $0, owner: endpoint.id) }
+    static func scanOrder(_ devfn: Int, _ bar: BARSpec) -> Int { devfn * 8 + bar.index }
+
+    /// Resources the imitated firmware leaves to the guest: every bridge window and every BAR
+    /// behind a bridge.
+    static func markExtensions(_ plan: inout Plan) {
+        for index in plan.functions.indices {
+            if plan.functions[index].bdf.bus != 0 {
+                for bar in plan.functions[index].bars.indices { plan.functions[index].bars[bar].isExtension = true }
+            }
+            plan.functions[index].windows?.isExtension = true
         }
-        return endpointBARs + demands.compactMap(\.io)
     }
 
     /// Top-down: a placed window's children are packed from its base in placement order, which
@@ -57,4 +67,8 @@ public enum Planner {
             }
         }
     }
+}
+
+extension BDF {
+    var devfn: Int { device << 3 | function }
 }

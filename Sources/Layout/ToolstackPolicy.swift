@@ -4,8 +4,28 @@ import VMConfig
 /// 256 MiB boundary of the hole; on xen the hole is sized to exactly what the ECAM and the
 /// 32-bit resources need (so RAM is never relocated), and every resource that may live above
 /// 4 GiB goes there. A layout that does not fit is an error, not a partial plan.
-enum ToolstackPolicy {
-    static func place(_ config: MachineConfig, requests: [Request]) throws(LayoutError) -> MemoryAssignment {
+struct ToolstackPolicy: PlacementRules {
+    let config: MachineConfig
+
+    var leavesBridgesToGuest: Bool { false }
+
+    /// Every memory BAR on a page of its own, naturally aligned.
+    func request(for bar: BARSpec, owner: String, scanOrder: Int) -> Request {
+        Request(bar: bar, owner: owner, scanOrder: scanOrder)
+    }
+
+    /// Memory first (the hole, the ECAM, both windows), then I/O, where nothing may be left out.
+    func place(_ input: PlacementInput) throws(LayoutError) -> MemoryAssignment {
+        var assignment = try Self.placeMemory(config, requests: input.busZero.filter { !$0.isIO } + input.windows.filter { !$0.isIO })
+        let io = try IOPlacement.place(input.busZero.filter(\.isIO) + input.windows.filter(\.isIO),
+                                       defaultOnly: input.defaultOnlyIO, explicitReservations: input.explicitIO, strict: true)
+        assignment.addresses.merge(io.addresses) { first, _ in first }
+        assignment.unassigned += io.unassigned
+        assignment.warnings += io.warnings
+        return assignment
+    }
+
+    static func placeMemory(_ config: MachineConfig, requests: [Request]) throws(LayoutError) -> MemoryAssignment {
         let low = requests.filter { !$0.canGoHigh }
         let high = requests.filter(\.canGoHigh)
         var assignment = try placeLow(config, low: low)

@@ -27,7 +27,7 @@ struct Topology {
 
     init(_ config: MachineConfig) {
         var slots = BusZeroSlots(config)
-        let integrated = config.devices.filter { $0.bus == nil }.map { device in
+        let integrated = (config.devices.filter { $0.bus == nil } + config.xenGuestDevices).map { device in
             let address = device.addr ?? slots.nextForEndpoint()
             return Endpoint(id: device.id, bdf: BDF(bus: 0, device: address.device, function: address.function),
                             kind: .endpoint, model: device.catalogModel, bars: device.effectiveBARs)
@@ -72,7 +72,8 @@ struct BusZeroSlots {
     private var taken: Set<SlotAddress>
 
     init(_ config: MachineConfig) {
-        taken = Set(config.rootPorts.compactMap(\.addr) + config.devices.filter { $0.bus == nil }.compactMap(\.addr))
+        taken = Set(config.rootPorts.compactMap(\.addr) + config.devices.filter { $0.bus == nil }.compactMap(\.addr)
+                    + config.xenGuestDevices.compactMap(\.addr))
         for function in ChipsetFunctions.all { taken.insert(function.address) }
     }
 

@@ -7,7 +7,7 @@ enum RootPorts {
     static func device(_ port: PlannedFunction, plan: Plan) -> AML.Device {
         var terms: [any AMLTerm] = [
             AML.Name("_ADR", pciAddress(device: port.bdf.device, function: port.bdf.function)),
-            AML.Name("_PRT", Routing.secondaryBusTable(port)),
+            AML.Name("_PRT", Routing.secondaryBusTable(port, routing: plan.interruptRouting)),
         ]
         if port.hotplug, let slot = port.slotNumber {
             terms.append(AML.Name("_SUN", AML.Integer(UInt64(slot))))

@@ -68,7 +68,7 @@ struct HvmloaderPolicy: PlacementRules {
         var relocate64 = list.contains(where: Self.isHuge) || total > holeEnd - holeStart
 
         let highRAMLimit = FixedRanges.fourGiB + (config.memory - lowRAMEnd)
-        let highLimit = config.mmio.window64.map { highRAMLimit + $0 } ?? (UInt64(1) << config.physBits)
+        let highLimit = try Self.highLimit(config, from: highRAMLimit)
         var cursors = Cursors(low: Cursor(base: holeStart, limit: holeEnd),
                               high: Cursor(base: highRAMLimit, limit: highLimit))
         var assignment = MemoryAssignment(lowRAMEnd: lowRAMEnd, relocatedRAM: relocated,
@@ -86,6 +86,10 @@ struct HvmloaderPolicy: PlacementRules {
         assignment.ecam = assignment.addresses.removeValue(forKey: .ecam).map { AddressRange(start: $0, size: ecam.size) }
         assignment.mmio32 = MemoryPlacement.mmio32(hole: assignment.hole, ecam: assignment.ecam)
         assignment.mmio64 = highRange(cursors, highRAMLimit: highRAMLimit)
+        if let mmio64 = assignment.mmio64, mmio64.limit > highLimit {
+            assignment.mmio64 = AddressRange(start: mmio64.start, limit: highLimit)
+            assignment.departures.append("the 64-bit range ends at 2^phys_bits = \(hex(highLimit)); hvmloader's rounding of its end (for the MTRRs) would take it to \(hex(mmio64.limit))")
+        }
         try placeIO(input, into: &assignment)
         noteDepartures(&assignment)
         if config.ecam.base != nil {
@@ -184,6 +188,20 @@ struct HvmloaderPolicy: PlacementRules {
         guard base >= cursor.base, base <= cursor.limit, cursor.limit - base >= request.size else { return nil }
         cursor.base = base + request.size
         return base
+    }
+
+    /// hvmloader's high resource ends at 2^phys_bits; a given window64 is honoured from the end
+    /// of high RAM and must fit below it.
+    static func highLimit(_ config: MachineConfig, from highRAMLimit: UInt64) throws(LayoutError) -> UInt64 {
+        let addressLimit = UInt64(1) << config.physBits
+        guard let given = config.mmio.window64 else { return addressLimit }
+        guard highRAMLimit < addressLimit, given <= addressLimit - highRAMLimit else {
+            throw .conflictingInput(
+                field: "mmio.window64", value: Quantity.format(given),
+                problem: "a 64-bit window from \(hex(highRAMLimit)) (the end of high RAM, where hvmloader starts it) of that size ends past 2^phys_bits = \(hex(addressLimit))",
+                accepted: "at most \(Quantity.format(addressLimit > highRAMLimit ? addressLimit - highRAMLimit : 0)), or a larger phys_bits")
+        }
+        return highRAMLimit + given
     }
 
     /// [pci_hi_mem_start, pci_hi_mem_end): the end is rounded up so that its alignment matches

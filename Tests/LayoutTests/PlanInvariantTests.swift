@@ -130,7 +130,7 @@ import VMConfig
         expectCaught("3 granularity") { p in p.functions[rp1].windows!.mem!.size += 0x1000 }
         expectCaught("4 ecam") { p in p.e820.removeAll { $0.range == p.ecam!.range } }
         expectCaught("4 ecam") { p in p.ecam!.busEnd = 63 }
-        expectCaught("5 mmio64 beyond phys_bits") { p in p.windows.mmio64!.size = 1 << 41 }
+        expectCaught("5 mmio64 beyond phys_bits") { p in p.windows.mmio64 = AddressRange(start: 1 << 32, size: 1 << 41) }
         expectCaught("5 mmio32 vs ECAM") { p in p.windows.mmio32Ranges = [p.memory.hole] }
         expectCaught("bus") { p in p.functions[rp2].secondaryBus = 5 }
         expectCaught("ram") { p in p.e820.removeAll { $0.type == .ram && $0.range.start >= 0x10_0000 } }

@@ -14,7 +14,8 @@ enum Hazards {
         for function in plan.functions {
             for bar in function.bars where bar.kind.isMemory {
                 guard let range = bar.range else { continue }
-                for page in (range.start / Units.page)...((range.end) / Units.page) {
+                // BARs do not overlap, so only a BAR's first and last pages can hold another's bytes.
+                for page in Set([range.start / Units.page, range.end / Units.page]) {
                     owners[page, default: []].insert(function.id)
                 }
             }

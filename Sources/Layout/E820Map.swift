@@ -62,7 +62,7 @@ enum E820Map {
                       purpose: "low RAM"),
             E820Entry(range: memory.acpiTables, type: .nvs, purpose: "ACPI info page and tables (hvmloader: ACPI NVS)"),
             E820Entry(range: AddressRange(start: memory.acpiTables.limit, limit: FixedRanges.fourGiB), type: .reserved,
-                      purpose: "Xen reserved (special pages \(hex(XenMemoryLayout.specialPages.start))-\(hex(XenMemoryLayout.specialPages.end)), IOAPIC, HPET, LAPIC)"),
+                      purpose: "Xen reserved (ioreq-server and special pages \(hex(XenMemoryLayout.ioreqServerPages.start))-\(hex(XenMemoryLayout.specialPages.end)), IOAPIC, HPET, LAPIC)"),
         ]
         if let ecam {
             entries.append(E820Entry(range: ecam, type: .reserved, purpose: "PCIe ECAM (MMCONFIG)"))

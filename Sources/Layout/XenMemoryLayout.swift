@@ -34,10 +34,15 @@ enum XenMemoryLayout {
     /// the plan uses this one, which lies in the BIOS area an OS scans.
     static let rsdp: UInt64 = 0xE_A020
 
-    /// The HVM special pages (xenstore, console, ioreq, ...): xenguest.h, X86_HVM_END_SPECIAL_REGION
-    /// 0xff000 less X86_HVM_NR_SPECIAL_PAGES 8, as page numbers: 0xFEFF8000-0xFEFFFFFF. An HVM guest
-    /// sees them inside hvmloader's one reserved entry up to 4 GiB (only PVH gets an entry of their own).
+    /// The pages libxc puts just below 0xFF000000 (xg_dom_x86.c, alloc_magic_pages_hvm): the 8
+    /// special pages (xenstore, console, ioreq, buffered ioreq, paging, access, sharing, identity
+    /// page table; xenguest.h X86_HVM_END_SPECIAL_REGION 0xff000 less X86_HVM_NR_SPECIAL_PAGES 8,
+    /// so 0xFEFF8000-0xFEFFFFFF) and below them the 8 ioreq-server pages (NR_IOREQ_SERVER_PAGES,
+    /// 0xFEFF0000-0xFEFF7FFF; build_hvm_info() makes 0xFEFF0 hvm_info's reserved_mem_pgstart).
+    /// An HVM guest sees them inside hvmloader's one reserved entry up to 4 GiB (only PVH gets an
+    /// entry of their own, libxl_x86.c).
     static let specialPages = AddressRange(start: 0xFEFF_8000, limit: 0xFF00_0000)
+    static let ioreqServerPages = AddressRange(start: 0xFEFF_0000, limit: 0xFEFF_8000)
 
     /// The ACPI NVS region hvmloader's e820 gives: [0xFC000000, acpi_mem_end), the info page and
     /// every page the tables populated.

@@ -72,6 +72,7 @@ bless: build
 	  $(GUESTFW) build $$dir/vm.toml -o $$scratch/out >/dev/null || { rm -rf $$scratch; exit 1; }; \
 	  rm -rf $$dir/acpi; cp -r $$scratch/out/acpi $$dir/acpi; \
 	  cp $$scratch/out/plan.json $$scratch/out/toolstack.json $$dir/; \
+	  if [ -f $$scratch/out/xl.cfg ]; then cp $$scratch/out/xl.cfg $$dir/; fi; \
 	  rm -rf $$scratch; echo "blessed $$name"; \
 	done
 

@@ -8,7 +8,7 @@ import VMConfig
 struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
-        abstract: "Plan a VM and write plan.json, toolstack.json, its ACPI tables and its firmware image into a directory.")
+        abstract: "Plan a VM and write plan.json, toolstack.json, its ACPI tables and its firmware image (for vmm = \"xen\" xl.cfg instead) into a directory.")
 
     @Argument(help: "The VM description (TOML, or JSON with a .json name); the built-in default VM when omitted.")
     var config: String?
@@ -36,15 +36,30 @@ struct BuildCommand: ParsableCommand {
         let tables = try BuildOutputs.tables(plan, options: ACPIOptions(machine.tableIdentity), source: source)
         var files: [(path: String, bytes: [UInt8])] = [
             ("plan.json", Array((plan.json.rendered() + "\n").utf8)),
-            ("toolstack.json", Array((plan.toolstackJSON.rendered() + "\n").utf8)),
+            ("toolstack.json", Array((plan.toolstackJSON(machine).rendered() + "\n").utf8)),
         ]
         files += tables.map { ("acpi/\($0.signature)", $0.bytes) }
-        let images = try BuildOutputs.firmware(plan, tables: tables, source: source)
-        files += [("firmware.bin", images.flat), ("firmware.elf", images.elf)]
+        // QEMU's q35 cannot run a Xen layout (hole, tables and E820 are Xen's), so a Xen build
+        // gets the xl.cfg that produces it and no firmware image.
+        var images: FirmwareImages?
+        switch plan.vmm {
+        case .qemu:
+            let built = try BuildOutputs.firmware(plan, tables: tables, source: source)
+            files += [("firmware.bin", built.flat), ("firmware.elf", built.elf)]
+            images = built
+        case .xen:
+            files.append(("xl.cfg", Array(XLConfig(plan: plan, config: machine).text.utf8)))
+        }
         let disassembly = try BuildOutputs.disassembly(tables)
         files += disassembly.map { ("acpi/\($0.key).dsl", Array($0.value.utf8)) }.sorted { $0.0 < $1.0 }
         try OutputDirectory(path: output).write(files)
-        print("wrote \(output)/: plan.json, toolstack.json, acpi/ (\(tables.count) tables\(disassembly.isEmpty ? "" : ", \(disassembly.count) .dsl")), firmware.bin (\(images.flat.count / 1024) KiB), firmware.elf")
+        let acpi = "acpi/ (\(tables.count) tables\(disassembly.isEmpty ? "" : ", \(disassembly.count) .dsl"))"
+        if let images {
+            print("wrote \(output)/: plan.json, toolstack.json, \(acpi), firmware.bin (\(images.flat.count / 1024) KiB), firmware.elf")
+        } else {
+            print("wrote \(output)/: plan.json, toolstack.json, xl.cfg, \(acpi)")
+            print("no firmware image: vmm = \"xen\" plans are booted by libxl and hvmloader (xl create \(output)/xl.cfg), and QEMU's q35 cannot run their layout")
+        }
         if IASL.find() == nil {
             print("note: iasl not found on PATH, so the .dsl disassembly was skipped (install acpica-tools)")
         }

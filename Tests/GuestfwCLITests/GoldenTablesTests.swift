@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Every example's tables, plan.json and toolstack.json, as built now, equal the reviewed golden
+/// Every example's tables, plan.json, toolstack.json (and xl.cfg for Xen), as built now, equal the reviewed golden
 /// files byte for byte (`make bless` rewrites them). On a mismatch the failure carries
 /// `guestfw diff`'s ASL-level diff, as QEMU's bios-tables-test prints one. The .dsl files are not
 /// compared: they depend on the installed iasl's version, the binaries do not.
@@ -18,7 +18,9 @@ struct GoldenTablesTests {
             .filter { !$0.hasSuffix(".dsl") }.sorted()
         #expect(goldenTables == builtTables, "\(name): a different set of tables")
         var changed: [String] = []
-        for file in goldenTables.map({ "acpi/" + $0 }) + ["plan.json", "toolstack.json"] {
+        // xl.cfg only for the examples that have one (vmm = "xen"), and then it must be built too.
+        let xl = FileManager.default.fileExists(atPath: golden.appendingPathComponent("xl.cfg").path) ? ["xl.cfg"] : []
+        for file in goldenTables.map({ "acpi/" + $0 }) + ["plan.json", "toolstack.json"] + xl {
             let expected = try Data(contentsOf: golden.appendingPathComponent(file))
             let actual = try? Data(contentsOf: built.directory.appendingPathComponent("out").appendingPathComponent(file))
             if expected != actual { changed.append(file) }

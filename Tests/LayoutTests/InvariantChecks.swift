@@ -22,6 +22,12 @@ enum InvariantChecks {
     static let hpet = AddressRange(start: 0xFED0_0000, size: 0x400)
     static let lapic = AddressRange(start: 0xFEE0_0000, size: 0x10_0000)
     static let legacy = AddressRange(start: 0x9_FC00, limit: 0x10_0000)  // EBDA, VGA, option ROMs, BIOS
+    // Xen (hvmloader e820.c, build_e820_table): RAM to 0xA0000, nothing or reserved up to 1 MiB;
+    // the acpi_info page at 0xFC000000 (config.h) and the tables below 0xFC100000.
+    static let xenLegacy = AddressRange(start: 0xA_0000, limit: 0x10_0000)
+    static let xenACPIStart: UInt64 = 0xFC00_0000
+    static let xenACPILimit: UInt64 = 0xFC10_0000
+    static func legacy(_ vmm: VMMKind) -> AddressRange { vmm == .xen ? xenLegacy : legacy }
     static let xenReserved = AddressRange(start: 0xFC00_0000, limit: 1 << 32)
     static let qemuHoleLimit: UInt64 = 0xFEC0_0000
     static let xenHoleLimit: UInt64 = 0xFC00_0000
@@ -133,10 +139,13 @@ enum InvariantChecks {
             Item(name: "IOAPIC", range: ioapic, category: .fixed),
             Item(name: "HPET", range: hpet, category: .fixed),
             Item(name: "LAPIC", range: lapic, category: .fixed),
-            Item(name: "legacy area (EBDA, VGA, BIOS)", range: legacy, category: .fixed),
+            Item(name: "legacy area (EBDA, VGA, BIOS)", range: legacy(plan.vmm), category: .fixed),
             Item(name: "firmware ROM", range: plan.memory.firmwareROM, category: .fixed),
         ]
-        if plan.vmm == .xen { fixed.append(Item(name: "Xen reserved", range: xenReserved, category: .fixed)) }
+        // On Xen the ACPI tables are hvmloader's part of the reserved top: only what follows them is fixed.
+        if plan.vmm == .xen {
+            fixed.append(Item(name: "Xen reserved", range: AddressRange(start: plan.memory.acpiTables.limit, limit: xenReserved.limit), category: .fixed))
+        }
         return fixed
     }
 
@@ -398,8 +407,19 @@ enum InvariantChecks {
             if a.range.start > b.range.start { out.append("[e820] entries not sorted: \(a.range) before \(b.range)") }
             if a.range.overlaps(b.range) { out.append("[e820] \(a.type.rawValue) \(a.range) (\(a.purpose)) overlaps \(b.type.rawValue) \(b.range) (\(b.purpose))") }
         }
-        if !entries.contains(where: { $0.range == plan.memory.acpiTables && $0.type == .acpi }) {
-            out.append("[e820] no ACPI entry for the tables area \(plan.memory.acpiTables)")
+        // hvmloader marks its table area ACPI NVS (e820.c since commit de6d188a51); guestfw's own firmware ACPI data.
+        let tablesType: E820Type = plan.vmm == .xen ? .nvs : .acpi
+        if !entries.contains(where: { $0.range == plan.memory.acpiTables && $0.type == tablesType }) {
+            out.append("[e820] no \(tablesType.rawValue) entry for the tables area \(plan.memory.acpiTables)")
+        }
+        if plan.vmm == .xen {
+            if plan.memory.acpiTables.start != xenACPIStart || plan.memory.acpiTables.limit > xenACPILimit {
+                out.append("[e820 xen] the ACPI area \(plan.memory.acpiTables) is not [0xfc000000, at most 0xfc100000)")
+            }
+            // hvmloader reserves everything from its tables to 4 GiB.
+            if !entries.contains(where: { $0.range == AddressRange(start: plan.memory.acpiTables.limit, limit: fourGiB) && $0.type == .reserved }) {
+                out.append("[e820 xen] no reserved entry from the end of the ACPI area \(hex(plan.memory.acpiTables.limit)) to 4G")
+            }
         }
         // No E820 entry of any type over a PCI resource (bus 0 BARs and bridge windows: the
         // BARs behind a port are inside its windows).
@@ -499,13 +519,16 @@ enum InvariantChecks {
         var out: [String] = []
         let ram = plan.e820.filter { $0.type == .ram }
         let total = ram.reduce(UInt64(0)) { $0 + $1.range.size }
-        let expected = config.memory - legacy.size - plan.memory.acpiTables.size
+        // On Xen the tables live in hvmloader's reserved area, not in guest RAM.
+        let tablesInRAM = config.vmm == .qemu ? plan.memory.acpiTables.size : 0
+        let legacyArea = legacy(config.vmm)
+        let expected = config.memory - legacyArea.size - tablesInRAM
         if total != expected {
-            out.append("[ram] E820 RAM totals \(hex(total)), expected memory \(hex(config.memory)) - legacy \(hex(legacy.size)) - ACPI tables \(hex(plan.memory.acpiTables.size)) = \(hex(expected))")
+            out.append("[ram] E820 RAM totals \(hex(total)), expected memory \(hex(config.memory)) - legacy \(hex(legacyArea.size)) - ACPI tables in RAM \(hex(tablesInRAM)) = \(hex(expected))")
         }
         let low = ram.filter { $0.range.limit <= fourGiB }
-        let lowEnd = max(low.map(\.range.limit).max() ?? 0, plan.memory.acpiTables.limit)
-        if plan.memory.acpiTables.limit != plan.memory.lowRAMEnd {
+        let lowEnd = max(low.map(\.range.limit).max() ?? 0, config.vmm == .qemu ? plan.memory.acpiTables.limit : 0)
+        if config.vmm == .qemu && plan.memory.acpiTables.limit != plan.memory.lowRAMEnd {
             out.append("[ram] ACPI tables \(plan.memory.acpiTables) are not at the top of low RAM (ends \(hex(plan.memory.lowRAMEnd)))")
         }
         let high = ram.filter { $0.range.start >= fourGiB }

@@ -41,6 +41,7 @@ struct BuildCommand: ParsableCommand {
         files += tables.map { ("acpi/\($0.signature)", $0.bytes) }
         let images = try BuildOutputs.firmware(plan, tables: tables, source: source)
         files += [("firmware.bin", images.flat), ("firmware.elf", images.elf)]
+        files.append(("layout.svg", LayoutDrawing.file(machine, built: plan)))
         let disassembly = try BuildOutputs.disassembly(tables)
         files += disassembly.map { ("acpi/\($0.key).dsl", Array($0.value.utf8)) }.sorted { $0.0 < $1.0 }
         try OutputDirectory(path: output).write(files)

@@ -190,9 +190,10 @@ enum LayoutItems {
         }
     }
 
-    /// Marks every item each hazard concerns: the ECAM for the ECAM hazards, high RAM for relocated
-    /// RAM, the memory BARs of the named functions that share a page for shared pages, their I/O
-    /// BARs for unprogrammed I/O; when the kind's rule finds nothing, every item of the named ids.
+    /// Marks every item each hazard concerns (pass both panels' items at once): the ECAM for the
+    /// ECAM hazards, high RAM for relocated RAM, the named functions' I/O BARs for unprogrammed
+    /// I/O (an unassigned one is marked in the unassigned list instead), and for shared pages the
+    /// named functions' memory BARs that share a page (else those under 4 KiB, else all of them).
     static func markHazards(_ plan: Plan, _ items: inout [LayoutItem]) {
         for (index, hazard) in plan.hazards.enumerated() {
             let ids = Set(hazard.ids)
@@ -212,8 +213,8 @@ enum LayoutItems {
                     }
                 }
                 if marked.isEmpty { marked = bars.filter { items[$0].range.size < Units.page } }
+                if marked.isEmpty { marked = bars }
             }
-            if marked.isEmpty { marked = items.indices.filter { ids.contains(items[$0].id) && items[$0].resource != nil } }
             for item in marked { items[item].hazards.append(index + 1) }
         }
     }

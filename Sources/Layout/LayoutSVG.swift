@@ -103,9 +103,9 @@ private struct Drawing {
             return boxesTop
         }
         out.append(text(x, 106, summary(plan), size: 10, fill: "#333333"))
-        var memory = LayoutItems.memory(plan), io = LayoutItems.io(plan)
-        LayoutItems.markHazards(plan, &memory)
-        LayoutItems.markHazards(plan, &io)
+        var items = LayoutItems.memory(plan) + LayoutItems.io(plan)
+        LayoutItems.markHazards(plan, &items)
+        let memory = items.filter { $0.space == .memory }, io = items.filter { $0.space == .io }
         let stripX = x + Self.axisWidth
         drawPanel(memory, .memory, stripX: stripX)
         out.append(text(stripX, ioScale.bottom - ioScale.height - 14, "I/O ports (linear)", size: 11, weight: "bold"))
@@ -294,7 +294,10 @@ private struct Drawing {
         let height = Double(lines.count) * 13 + 12
         out.append("<rect class=\"box\" x=\"\(num(x))\" y=\"\(num(top))\" width=\"\(num(Self.columnWidth))\" height=\"\(num(height))\" fill=\"#fafafa\" stroke=\"#999999\" stroke-width=\"0.8\"/>")
         for (index, line) in lines.enumerated() {
-            out.append(text(x + 8, top + 16 + Double(index) * 13, line.text, size: 10, weight: line.bold ? "bold" : nil, fill: line.colour))
+            // SVG collapses spaces, so leading ones become an offset.
+            let body = line.text.drop { $0 == " " }
+            let indent = Double(line.text.count - body.count) * 4
+            out.append(text(x + 8 + indent, top + 16 + Double(index) * 13, String(body), size: 10, weight: line.bold ? "bold" : nil, fill: line.colour))
         }
         return top + height
     }

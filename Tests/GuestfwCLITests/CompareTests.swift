@@ -85,6 +85,17 @@ struct CompareTests {
         #expect(try SVGTool.run("xmllint", ["--noout", "layout.svg"], in: directory).status == 0)
     }
 
+    @Test func noLayoutUnderEitherPolicyIsStillADrawing() throws {
+        let text = LayoutSVG.render(name: "none", columns: [.failed(policy: .hvmloader, message: "a < b & \"c\""),
+                                                             .failed(policy: .toolstack, message: "no room")])
+        #expect(text.contains("a &lt; b &amp; &quot;c&quot;"))
+        #expect(SVGDocument(text).columns.map(\.policy) == ["hvmloader", "toolstack"])
+        let directory = try Guestfw.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data(text.utf8).write(to: directory.appendingPathComponent("none.svg"))
+        #expect(try SVGTool.run("xmllint", ["--noout", "none.svg"], in: directory).status == 0)
+    }
+
     /// Hazards and extension marks, set on plans the test builds (the planner fills them later).
     @Test func hazardsAndExtensionsAreMarked() throws {
         var hvmloader = try Self.plan("passthrough-gpu", .hvmloader)

@@ -107,12 +107,24 @@ struct CompareTests {
         hvmloader.functions[gpu].bars[bar1].isExtension = true
         let port = try #require(hvmloader.functions.firstIndex { $0.id == "rp1" })
         hvmloader.functions[port].windows?.isExtension = true
+        // Two functions' BARs in one 4 KiB page, as hvmloader on Xen packs sub-page BARs.
+        let nic = try #require(hvmloader.functions.firstIndex { $0.id == "nic0" })
+        let nicBAR = try #require(hvmloader.functions[nic].bars.firstIndex { $0.index == 1 })
+        let ahci = try #require(hvmloader.functions.firstIndex { $0.id == "ich9-ahci" })
+        let ahciBAR = try #require(hvmloader.functions[ahci].bars.firstIndex { $0.index == 5 })
+        hvmloader.functions[nic].bars[nicBAR].size = 0x800
+        hvmloader.functions[ahci].bars[ahciBAR].size = 0x800
+        hvmloader.functions[ahci].bars[ahciBAR].address = hvmloader.functions[nic].bars[nicBAR].address! + 0x800
+        hvmloader.hazards.append(Hazard(kind: .sharedPage, ids: ["nic0", "ich9-ahci"], detail: "one page"))
         let text = LayoutSVG.render(name: "marks", columns: [.plan(hvmloader), .plan(toolstack)])
         let column = try #require(SVGDocument(text).columns.first { $0.policy == "hvmloader" })
         #expect(column.rect("ecam")?.attributes["data-hazards"] == "1")
         #expect(column.rect("ecam")?.attributes["stroke"] == "#d40000")
         #expect(column.rect("gpu0", resource: "BAR5")?.attributes["data-hazards"] == "2", "the I/O BAR")
         #expect(column.rect("gpu0", resource: "BAR0")?.attributes["data-hazards"] == nil)
+        #expect(column.rect("nic0", resource: "BAR1")?.attributes["data-hazards"] == "3")
+        #expect(column.rect("ich9-ahci", resource: "BAR5")?.attributes["data-hazards"] == "3")
+        #expect(column.rect("nic0", resource: "BAR4")?.attributes["data-hazards"] == nil, "not in the shared page")
         for resource in ["BAR1"] { #expect(column.rect("gpu0", resource: resource)?.attributes["data-extension"] == "true") }
         for resource in ["mem-window", "pref-window", "io-window"] {
             #expect(column.rect("rp1", resource: resource)?.attributes["data-extension"] == "true", "rp1 \(resource)")

@@ -2,7 +2,7 @@
 # Every target installs what it needs and is missing; nothing has to be set up by hand.
 
 SWIFT        ?= swift
-APT_PACKAGES := acpica-tools libelf-dev qemu-system-x86 busybox-static cpio
+APT_PACKAGES := acpica-tools libelf-dev qemu-system-x86 busybox-static cpio librsvg2-bin libxml2-utils
 CACHE        := .cache
 KERNEL_DIR   := $(CACHE)/kernel
 GUESTFW      := .build/debug/guestfw

@@ -52,7 +52,7 @@ let package = Package(
             dependencies: ["FirmwareImage", "ACPI", "Layout", "VMConfig"]),
         .testTarget(
             name: "GuestfwCLITests",
-            dependencies: ["GuestfwCLI", "guestfw", "guestfw-boot-report"]),
+            dependencies: ["GuestfwCLI", "Layout", "VMConfig", "guestfw", "guestfw-boot-report"]),
         // Boots the built guestfw's output under QEMU; reads plan.json itself, so no library.
         .testTarget(
             name: "BootTests",

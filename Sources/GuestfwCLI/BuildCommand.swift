@@ -50,14 +50,15 @@ struct BuildCommand: ParsableCommand {
         case .xen:
             files.append(("xl.cfg", Array(XLConfig(plan: plan, config: machine).text.utf8)))
         }
+        files.append(("layout.svg", LayoutDrawing.file(machine, built: plan)))
         let disassembly = try BuildOutputs.disassembly(tables)
         files += disassembly.map { ("acpi/\($0.key).dsl", Array($0.value.utf8)) }.sorted { $0.0 < $1.0 }
         try OutputDirectory(path: output).write(files)
         let acpi = "acpi/ (\(tables.count) tables\(disassembly.isEmpty ? "" : ", \(disassembly.count) .dsl"))"
         if let images {
-            print("wrote \(output)/: plan.json, toolstack.json, \(acpi), firmware.bin (\(images.flat.count / 1024) KiB), firmware.elf")
+            print("wrote \(output)/: plan.json, toolstack.json, layout.svg, \(acpi), firmware.bin (\(images.flat.count / 1024) KiB), firmware.elf")
         } else {
-            print("wrote \(output)/: plan.json, toolstack.json, xl.cfg, \(acpi)")
+            print("wrote \(output)/: plan.json, toolstack.json, xl.cfg, layout.svg, \(acpi)")
             print("no firmware image: vmm = \"xen\" plans are booted by libxl and hvmloader (xl create \(output)/xl.cfg), and QEMU's q35 cannot run their layout")
         }
         if IASL.find() == nil {

@@ -20,17 +20,3 @@ struct PlanCommand: ParsableCommand {
         print(json ? plan.json.rendered() : PlanReport.render(plan))
     }
 }
-
-struct CompareCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "compare", abstract: "hvmloader vs toolstack placement for one VM, side by side.")
-
-    @Argument(help: "The VM description (TOML, or JSON with a .json name); the built-in default VM when omitted.")
-    var config: String?
-
-    func run() throws {
-        let hvmloader = try ConfigInput.plan(ConfigInput.load(config, policy: .hvmloader), file: config)
-        let toolstack = try ConfigInput.plan(ConfigInput.load(config, policy: .toolstack), file: config)
-        print(ComparisonReport.render(PlanComparison(hvmloader, toolstack)))
-    }
-}

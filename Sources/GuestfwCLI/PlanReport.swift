@@ -87,16 +87,53 @@ enum PlanReport {
 }
 
 enum ComparisonReport {
+    /// Both policies side by side; a policy with no layout says why, beside the other's summary.
+    static func render(_ outcome: CompareOutcome) -> String {
+        let plans = outcome.results.compactMap { try? $0.result.get() }
+        if plans.count == 2 { return render(PlanComparison(plans[0], plans[1])) }
+        var text = "\(outcome.name): \(outcome.results.map(\.policy.rawValue).joined(separator: " vs ")) placement (vmm \(outcome.vmm.rawValue))\n"
+        for entry in outcome.results {
+            if case .failure(let failure) = entry.result {
+                text += "\n\(entry.policy.rawValue): no layout exists: \(failure.message)"
+            }
+        }
+        guard let plan = plans.first else { return text }
+        var summary = TextTable(header: ["", plan.policy.rawValue])
+        summary.rows = PlanComparison.Field.allCases.map { [$0.rawValue, PlanComparison.value($0, plan)] }
+        return text + "\n\n" + summary.rendered()
+    }
+
     static func render(_ comparison: PlanComparison) -> String {
         var summary = TextTable(header: ["", "hvmloader", "toolstack", ""])
         summary.rows = comparison.rows.map { [$0.field.rawValue, $0.left, $0.right, $0.differs ? "differs" : ""] }
         var text = "\(comparison.left.name): hvmloader vs toolstack placement (vmm \(comparison.left.vmm.rawValue))\n\n" + summary.rendered()
         guard !comparison.differences.isEmpty else { return text + "\n\nEvery BAR and window has the same address under both policies." }
+        let hvmloaderIsLeft = comparison.left.policy == .hvmloader
         var table = TextTable(header: ["bdf", "resource", "size", "hvmloader", "toolstack"])
-        table.rows = comparison.differences.map {
-            [$0.bdf, $0.resource, Quantity.format($0.size), $0.left.map(hex) ?? "unassigned", $0.right.map(hex) ?? "unassigned"]
+        table.rows = comparison.differences.map { difference in
+            func cell(_ address: UInt64?, hvmloader: Bool) -> String {
+                guard let address else { return "unassigned" }
+                return hex(address) + (hvmloader && difference.hvmloaderLeavesIt ? " (extension)" : "")
+            }
+            return [difference.bdf, difference.resource, Quantity.format(difference.size),
+                    cell(difference.left, hvmloader: hvmloaderIsLeft), cell(difference.right, hvmloader: !hvmloaderIsLeft)]
         }
         text += "\n\nResources placed differently (\(comparison.differences.count))\n" + table.rendered()
+        if let note = leftToGuestNote(comparison) { text += "\n\n" + note }
         return text
+    }
+
+    /// Says how much of the difference is only what hvmloader does not place itself.
+    static func leftToGuestNote(_ comparison: PlanComparison) -> String? {
+        let left = comparison.differences.filter(\.hvmloaderLeavesIt)
+        guard !left.isEmpty else { return nil }
+        let unassigned = left.filter { $0.left == nil || $0.right == nil }.count
+        let parts = [unassigned > 0 ? "\(unassigned) unassigned under hvmloader" : nil,
+                     left.count > unassigned ? "\(left.count - unassigned) placed by guestfw behind a bridge and marked extension" : nil]
+        let which = parts.compactMap { $0 }.joined(separator: ", ")
+        if comparison.differsOnlyInWhatHvmloaderLeavesToTheGuest {
+            return "The two layouts differ only in what hvmloader leaves to the guest: every resource placed differently is one hvmloader does not place itself (\(which)); the ECAM, the hole and RAM are the same."
+        }
+        return "\(left.count) of the \(comparison.differences.count) differences are only in what hvmloader leaves to the guest (\(which)); the rest are the two policies' own choices."
     }
 }

@@ -24,12 +24,19 @@ public struct PlanComparison: Sendable {
         public var size: UInt64
         public var left: UInt64?
         public var right: UInt64?
+        /// A resource hvmloader does not place itself (see `leftToGuest`).
+        public var hvmloaderLeavesIt = false
     }
 
     public var left: Plan
     public var right: Plan
     public var rows: [Row]
     public var differences: [Difference]
+    /// Resources hvmloader does not place itself, by the names `differences` uses: what the
+    /// hvmloader plan left unassigned, and what guestfw placed for it and marked as an extension
+    /// (behind a bridge, where hvmloader leaves the guest OS to assign). Empty when neither plan
+    /// is an hvmloader plan.
+    public var leftToGuest: Set<String>
 
     public init(_ left: Plan, _ right: Plan) {
         self.left = left
@@ -41,11 +48,43 @@ public struct PlanComparison: Sendable {
             guard a?.address != b?.address, let any = a ?? b else { return nil }
             return Difference(resource: key, bdf: any.bdf, size: any.size, left: a?.address, right: b?.address)
         }.sorted { ($0.bdf, $0.resource) < ($1.bdf, $1.resource) }
+        let hvmloader = [left, right].first { $0.policy == .hvmloader }
+        let leftOut = hvmloader.map(PlanComparison.leftToGuest) ?? []
+        leftToGuest = leftOut
+        for index in differences.indices { differences[index].hvmloaderLeavesIt = leftOut.contains(differences[index].resource) }
+    }
+
+    /// The fields that say where the ECAM, the hole and RAM are.
+    public static let placementFields: [Field] = [.ecamBase, .ecamSize, .holeStart, .holeSize, .lowRAMKept, .ramRelocated]
+
+    /// The plans differ, and only in resources hvmloader leaves to the guest: the ECAM, the hole
+    /// and RAM are the same, and every resource placed differently is in `leftToGuest`.
+    public var differsOnlyInWhatHvmloaderLeavesToTheGuest: Bool {
+        !differences.isEmpty && differences.allSatisfy(\.hvmloaderLeavesIt)
+            && rows.allSatisfy { !$0.differs || !PlanComparison.placementFields.contains($0.field) }
+    }
+
+    static func leftToGuest(_ plan: Plan) -> Set<String> {
+        var keys: Set<String> = []
+        for function in plan.functions {
+            for bar in function.bars where bar.address == nil || bar.isExtension {
+                keys.insert("\(function.id) BAR\(bar.index) \(bar.kind.rawValue)")
+            }
+            if let windows = function.windows, windows.isExtension {
+                for (name, range) in [("io-window", windows.io), ("mem-window", windows.mem), ("pref-window", windows.pref)] where range != nil {
+                    keys.insert("\(function.id) \(name)")
+                }
+            }
+        }
+        for resource in plan.unassigned where resource.bar == nil && resource.kind != "ecam" {
+            keys.insert("\(resource.id) \(resource.kind)")
+        }
+        return keys
     }
 
     public var differingFields: [Field] { rows.filter(\.differs).map(\.field) }
 
-    static func value(_ field: Field, _ plan: Plan) -> String {
+    public static func value(_ field: Field, _ plan: Plan) -> String {
         let high = plan.functions.flatMap(\.bars).filter { ($0.address ?? 0) >= FixedRanges.fourGiB }
         switch field {
         case .ecamBase: return plan.ecam.map { hex($0.base) } ?? "unassigned"

@@ -147,9 +147,9 @@ struct XenBuildTests {
         #expect(run.exitCode == 0, "\(run.stderr)")
         let tables = ["RSDP", "XSDT", "RSDT", "FACP", "FACS", "APIC", "HPET", "MCFG", "WAET", "DSDT"].map { "acpi/\($0)" }
         let outputs = Set(files.keys.filter { !$0.hasSuffix(".dsl") })
-        #expect(outputs == Set(["plan.json", "toolstack.json", "xl.cfg", ".guestfw"] + tables))
+        #expect(outputs == Set(["plan.json", "toolstack.json", "xl.cfg", "layout.svg", ".guestfw"] + tables))
         #expect(files["firmware.bin"] == nil && files["firmware.elf"] == nil)
-        #expect(run.stdout.contains("wrote out/: plan.json, toolstack.json, xl.cfg, acpi/"))
+        #expect(run.stdout.contains("wrote out/: plan.json, toolstack.json, xl.cfg, layout.svg, acpi/"))
         #expect(run.stdout.contains("no firmware image: vmm = \"xen\""))
     }
 

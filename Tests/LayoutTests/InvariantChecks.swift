@@ -32,6 +32,12 @@ enum InvariantChecks {
     static let qemuHoleLimit: UInt64 = 0xFEC0_0000
     static let xenHoleLimit: UInt64 = 0xFC00_0000
     static let ioSpace = AddressRange(start: 0x1000, limit: 0x1_0000)
+    /// hvmloader hands out I/O from 0xC000 only (pci_setup's io_resource).
+    static let hvmloaderIOSpace = AddressRange(start: 0xC000, limit: 0x1_0000)
+
+    static func ioSpace(vmm: VMMKind, policy: PlacementPolicy) -> AddressRange {
+        vmm == .xen && policy == .hvmloader ? hvmloaderIOSpace : ioSpace
+    }
     static let ecamLimit: UInt64 = 64 << 30
     static let ecamAlignment: UInt64 = 256 << 20
     static let defaultHotplug = (io: UInt64(0x1000), mem: UInt64(2 << 20), pref: UInt64(2 << 20))
@@ -309,7 +315,8 @@ enum InvariantChecks {
         } else if ecam.base % ecamAlignment != 0 {
             out.append("[4 ecam] base \(hex(ecam.base)) is not 256M aligned")
         }
-        if ecam.base + ecam.size > ecamLimit { out.append("[4 ecam] \(ecam.range) is not below 64G") }
+        let sentHigh = faithfulXen(plan) && plan.hazards.contains { $0.kind == .ecamAbove4G }
+        if ecam.base + ecam.size > ecamLimit && !sentHigh { out.append("[4 ecam] \(ecam.range) is not below 64G") }
         if ecam.busStart != 0 || ecam.busEnd != config.ecam.buses - 1 || ecam.segment != 0 {
             out.append("[4 ecam] segment \(ecam.segment) buses \(ecam.busStart)-\(ecam.busEnd), expected segment 0 buses 0-\(config.ecam.buses - 1)")
         }
@@ -351,7 +358,7 @@ enum InvariantChecks {
                 out.append("[5 mmio64 beyond phys_bits] mmio64 \(mmio64) ends past 2^\(plan.physBits) = \(hex(addressLimit))")
             }
             if mmio64.start < fourGiB { out.append("[5 mmio64] \(mmio64) starts below 4G") }
-            if let ecam = plan.ecam, mmio64.overlaps(ecam.range) { out.append("[5 mmio64 vs ECAM] mmio64 \(mmio64) overlaps the ECAM \(ecam.range)") }
+            if let ecam = plan.ecam, mmio64.overlaps(ecam.range), !(faithfulXen(plan) && plan.hazards.contains { $0.kind == .ecamAbove4G }) { out.append("[5 mmio64 vs ECAM] mmio64 \(mmio64) overlaps the ECAM \(ecam.range)") }
         }
         // _CRS windows never cover RAM or the fixed chipset ranges.
         for entry in plan.e820 where entry.type == .ram {
@@ -676,8 +683,9 @@ enum InvariantChecks {
         // Hot-plug default I/O windows go only when I/O space runs out.
         let droppedDefaults = plan.warnings.contains { $0.contains("I/O") }
         let ioTotal = IndependentDemand.total(demand.io) + IndependentDemand.total(demand.ioDefaultOnly)
-        if droppedDefaults && ioTotal <= ioSpace.size {
-            out.append("[policy io drop] default I/O windows dropped although the whole I/O demand \(hex(ioTotal)) fits in \(hex(ioSpace.size))")
+        let space = ioSpace(vmm: config.vmm, policy: config.ecam.policy)
+        if droppedDefaults && ioTotal <= space.size {
+            out.append("[policy io drop] default I/O windows dropped although the whole I/O demand \(hex(ioTotal)) fits in \(hex(space.size))")
         }
         // hvmloader on xen: the hole doubles while something does not fit, down to 0x80000000,
         // into RAM only when relocation is allowed.
@@ -985,10 +993,11 @@ extension InvariantChecks {
             if needed <= available {
                 out.append("[err numbers io] ioSpaceExhausted(needed: \(hex(needed)), available: \(hex(available))): needed does not exceed available")
             }
-            if available != ioSpace.size { out.append("[err numbers io] ioSpaceExhausted available \(hex(available)), PCI I/O space is \(hex(ioSpace.size))") }
+            let space = ioSpace(vmm: config.vmm, policy: config.ecam.policy)
+            if available != space.size { out.append("[err numbers io] ioSpaceExhausted available \(hex(available)), PCI I/O space is \(hex(space.size))") }
             let total = IndependentDemand.total(demand.io)
-            if total <= ioSpace.size {
-                out.append("[err false-impossible io] ioSpaceExhausted, but the I/O demand without default-only windows is \(hex(total)) <= \(hex(ioSpace.size))")
+            if total <= space.size {
+                out.append("[err false-impossible io] ioSpaceExhausted, but the I/O demand without default-only windows is \(hex(total)) <= \(hex(space.size))")
             } else {
                 confirmation = "lower bound"
             }

@@ -14,7 +14,8 @@ struct ToolstackSettingsTests {
     /// QEMU 7.2 has `-machine q35,max-ram-below-4g=` and q35-pcihost's `pci-hole64-size`
     /// (`qemu-system-x86_64 -device q35-pcihost,help` lists it, default 32 GiB).
     @Test func qemuPinsTheRAMSplitAndThe64BitWindow() throws {
-        let (plan, settings) = try Self.settings("memory = \"2G\"\n")
+        // The toolstack policy always has a 64-bit window (hvmloader's exists only when something goes high).
+        let (plan, settings) = try Self.settings("memory = \"2G\"\n[ecam]\npolicy = \"toolstack\"\n")
         let window = try #require(plan.windows.mmio64)
         #expect(settings.qemuMachine == "q35,max-ram-below-4g=2147483648")
         #expect(settings.qemuGlobals == ["q35-pcihost.pci-hole64-size=\(window.size)"])

@@ -9,9 +9,9 @@
  *
  * Original Table Header:
  *     Signature        "DSDT"
- *     Length           0x0000073D (1853)
+ *     Length           0x0000070F (1807)
  *     Revision         0x02
- *     Checksum         0xF8
+ *     Checksum         0xA9
  *     OEM ID           "GSTFW "
  *     OEM Table ID     "GUESTFW "
  *     OEM Revision     0x00000001 (1)
@@ -84,13 +84,6 @@ DefinitionBlock ("", "DSDT", 2, "GSTFW ", "GUESTFW ", 0x00000001)
                     0xFEBFFFFF,         // Range Maximum
                     0x00000000,         // Translation Offset
                     0x6EC00000,         // Length
-                    ,, , AddressRangeMemory, TypeStatic)
-                QWordMemory (ResourceProducer, PosDecode, MinFixed, MaxFixed, Cacheable, ReadWrite,
-                    0x0000000000000000, // Granularity
-                    0x0000000140000000, // Range Minimum
-                    0x000000093FFFFFFF, // Range Maximum
-                    0x0000000000000000, // Translation Offset
-                    0x0000000800000000, // Length
                     ,, , AddressRangeMemory, TypeStatic)
             })
             Method (_OSC, 4, NotSerialized)  // _OSC: Operating System Capabilities

@@ -11,7 +11,7 @@
  *     Signature        "DSDT"
  *     Length           0x00000470 (1136)
  *     Revision         0x02
- *     Checksum         0x3D
+ *     Checksum         0x3A
  *     OEM ID           "GSTFW "
  *     OEM Table ID     "GUESTFW "
  *     OEM Revision     0x00000001 (1)
@@ -87,8 +87,8 @@ DefinitionBlock ("", "DSDT", 2, "GSTFW ", "GUESTFW ", 0x00000001)
                     ,, , AddressRangeMemory, TypeStatic)
                 QWordMemory (ResourceProducer, PosDecode, MinFixed, MaxFixed, Cacheable, ReadWrite,
                     0x0000000000000000, // Granularity
-                    0x0000000280000000, // Range Minimum
-                    0x0000000A7FFFFFFF, // Range Maximum
+                    0x0000000400000000, // Range Minimum
+                    0x0000000BFFFFFFFF, // Range Maximum
                     0x0000000000000000, // Translation Offset
                     0x0000000800000000, // Length
                     ,, , AddressRangeMemory, TypeStatic)

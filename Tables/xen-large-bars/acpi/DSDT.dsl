@@ -9,9 +9,9 @@
  *
  * Original Table Header:
  *     Signature        "DSDT"
- *     Length           0x00000450 (1104)
+ *     Length           0x000003A2 (930)
  *     Revision         0x02
- *     Checksum         0x9D
+ *     Checksum         0x81
  *     OEM ID           "GSTFW "
  *     OEM Table ID     "GUESTFW "
  *     OEM Revision     0x00000001 (1)
@@ -92,13 +92,6 @@ DefinitionBlock ("", "DSDT", 2, "GSTFW ", "GUESTFW ", 0x00000001)
                     0x00000000,         // Translation Offset
                     0x0C000000,         // Length
                     ,, , AddressRangeMemory, TypeStatic)
-                QWordMemory (ResourceProducer, PosDecode, MinFixed, MaxFixed, Cacheable, ReadWrite,
-                    0x0000000000000000, // Granularity
-                    0x0000000100000000, // Range Minimum
-                    0x00000008FFFFFFFF, // Range Maximum
-                    0x0000000000000000, // Translation Offset
-                    0x0000000800000000, // Length
-                    ,, , AddressRangeMemory, TypeStatic)
             })
             Method (_OSC, 4, NotSerialized)  // _OSC: Operating System Capabilities
             {
@@ -131,7 +124,7 @@ DefinitionBlock ("", "DSDT", 2, "GSTFW ", "GUESTFW ", 0x00000001)
             {
                 Package (0x04)
                 {
-                    0x0010FFFF, 
+                    0x0001FFFF, 
                     Zero, 
                     Zero, 
                     0x14
@@ -139,7 +132,7 @@ DefinitionBlock ("", "DSDT", 2, "GSTFW ", "GUESTFW ", 0x00000001)
 
                 Package (0x04)
                 {
-                    0x0010FFFF, 
+                    0x0001FFFF, 
                     One, 
                     Zero, 
                     0x15
@@ -147,7 +140,7 @@ DefinitionBlock ("", "DSDT", 2, "GSTFW ", "GUESTFW ", 0x00000001)
 
                 Package (0x04)
                 {
-                    0x0010FFFF, 
+                    0x0001FFFF, 
                     0x02, 
                     Zero, 
                     0x16
@@ -155,7 +148,7 @@ DefinitionBlock ("", "DSDT", 2, "GSTFW ", "GUESTFW ", 0x00000001)
 
                 Package (0x04)
                 {
-                    0x0010FFFF, 
+                    0x0001FFFF, 
                     0x03, 
                     Zero, 
                     0x17
@@ -163,40 +156,48 @@ DefinitionBlock ("", "DSDT", 2, "GSTFW ", "GUESTFW ", 0x00000001)
 
                 Package (0x04)
                 {
-                    0x0011FFFF, 
+                    0x0002FFFF, 
                     Zero, 
                     Zero, 
-                    0x15
+                    0x18
                 }, 
 
                 Package (0x04)
                 {
-                    0x0011FFFF, 
+                    0x0002FFFF, 
                     One, 
                     Zero, 
-                    0x16
+                    0x19
                 }, 
 
                 Package (0x04)
                 {
-                    0x0011FFFF, 
+                    0x0002FFFF, 
                     0x02, 
                     Zero, 
-                    0x17
+                    0x1A
                 }, 
 
                 Package (0x04)
                 {
-                    0x0011FFFF, 
+                    0x0002FFFF, 
                     0x03, 
                     Zero, 
-                    0x14
+                    0x1B
                 }, 
 
                 Package (0x04)
                 {
                     0x001FFFFF, 
                     Zero, 
+                    Zero, 
+                    0x2F
+                }, 
+
+                Package (0x04)
+                {
+                    0x001FFFFF, 
+                    One, 
                     Zero, 
                     0x10
                 }, 
@@ -204,7 +205,7 @@ DefinitionBlock ("", "DSDT", 2, "GSTFW ", "GUESTFW ", 0x00000001)
                 Package (0x04)
                 {
                     0x001FFFFF, 
-                    One, 
+                    0x02, 
                     Zero, 
                     0x11
                 }, 
@@ -212,17 +213,9 @@ DefinitionBlock ("", "DSDT", 2, "GSTFW ", "GUESTFW ", 0x00000001)
                 Package (0x04)
                 {
                     0x001FFFFF, 
-                    0x02, 
-                    Zero, 
-                    0x12
-                }, 
-
-                Package (0x04)
-                {
-                    0x001FFFFF, 
                     0x03, 
                     Zero, 
-                    0x13
+                    0x12
                 }
             })
             Device (ISA)
@@ -297,90 +290,14 @@ DefinitionBlock ("", "DSDT", 2, "GSTFW ", "GUESTFW ", 0x00000001)
                 }
             }
 
-            Device (S80)
+            Device (S08)
             {
-                Name (_ADR, 0x00100000)  // _ADR: Address
-                Name (_PRT, Package (0x04)  // _PRT: PCI Routing Table
-                {
-                    Package (0x04)
-                    {
-                        0xFFFF, 
-                        Zero, 
-                        Zero, 
-                        0x14
-                    }, 
-
-                    Package (0x04)
-                    {
-                        0xFFFF, 
-                        One, 
-                        Zero, 
-                        0x15
-                    }, 
-
-                    Package (0x04)
-                    {
-                        0xFFFF, 
-                        0x02, 
-                        Zero, 
-                        0x16
-                    }, 
-
-                    Package (0x04)
-                    {
-                        0xFFFF, 
-                        0x03, 
-                        Zero, 
-                        0x17
-                    }
-                })
-                Device (S00)
-                {
-                    Name (_ADR, Zero)  // _ADR: Address
-                }
+                Name (_ADR, 0x00010000)  // _ADR: Address
             }
 
-            Device (S88)
+            Device (S10)
             {
-                Name (_ADR, 0x00110000)  // _ADR: Address
-                Name (_PRT, Package (0x04)  // _PRT: PCI Routing Table
-                {
-                    Package (0x04)
-                    {
-                        0xFFFF, 
-                        Zero, 
-                        Zero, 
-                        0x15
-                    }, 
-
-                    Package (0x04)
-                    {
-                        0xFFFF, 
-                        One, 
-                        Zero, 
-                        0x16
-                    }, 
-
-                    Package (0x04)
-                    {
-                        0xFFFF, 
-                        0x02, 
-                        Zero, 
-                        0x17
-                    }, 
-
-                    Package (0x04)
-                    {
-                        0xFFFF, 
-                        0x03, 
-                        Zero, 
-                        0x14
-                    }
-                })
-                Device (S00)
-                {
-                    Name (_ADR, Zero)  // _ADR: Address
-                }
+                Name (_ADR, 0x00020000)  // _ADR: Address
             }
 
             Device (SFA)

@@ -13,23 +13,23 @@
 [000h 0000   4]                    Signature : "XSDT"    [Extended System Description Table]
 [004h 0004   4]                 Table Length : 0000004C
 [008h 0008   1]                     Revision : 01
-[009h 0009   1]                     Checksum : 3D
+[009h 0009   1]                     Checksum : BE
 [00Ah 0010   6]                       Oem ID : "GSTFW "
 [010h 0016   8]                 Oem Table ID : "GUESTFW "
 [018h 0024   4]                 Oem Revision : 00000001
 [01Ch 0028   4]              Asl Compiler ID : "GFW "
 [020h 0032   4]        Asl Compiler Revision : 00000001
 
-[024h 0036   8]       ACPI Table Address   0 : 00000000BFFE0140
-[02Ch 0044   8]       ACPI Table Address   1 : 00000000BFFE0280
-[034h 0052   8]       ACPI Table Address   2 : 00000000BFFE0300
-[03Ch 0060   8]       ACPI Table Address   3 : 00000000BFFE0340
-[044h 0068   8]       ACPI Table Address   4 : 00000000BFFE0380
+[024h 0036   8]       ACPI Table Address   0 : 00000000FC020D00
+[02Ch 0044   8]       ACPI Table Address   1 : 00000000FC020E20
+[034h 0052   8]       ACPI Table Address   2 : 00000000FC020E90
+[03Ch 0060   8]       ACPI Table Address   3 : 00000000FC020F00
+[044h 0068   8]       ACPI Table Address   4 : 00000000FC020ED0
 
 Raw Table Data: Length 76 (0x4C)
 
-    0000: 58 53 44 54 4C 00 00 00 01 3D 47 53 54 46 57 20  // XSDTL....=GSTFW 
+    0000: 58 53 44 54 4C 00 00 00 01 BE 47 53 54 46 57 20  // XSDTL.....GSTFW 
     0010: 47 55 45 53 54 46 57 20 01 00 00 00 47 46 57 20  // GUESTFW ....GFW 
-    0020: 01 00 00 00 40 01 FE BF 00 00 00 00 80 02 FE BF  // ....@...........
-    0030: 00 00 00 00 00 03 FE BF 00 00 00 00 40 03 FE BF  // ............@...
-    0040: 00 00 00 00 80 03 FE BF 00 00 00 00              // ............
+    0020: 01 00 00 00 00 0D 02 FC 00 00 00 00 20 0E 02 FC  // ............ ...
+    0030: 00 00 00 00 90 0E 02 FC 00 00 00 00 00 0F 02 FC  // ................
+    0040: 00 00 00 00 D0 0E 02 FC 00 00 00 00              // ............

@@ -7,6 +7,15 @@ enum PlanReport {
     static func render(_ plan: Plan) -> String {
         var sections = [header(plan), memory(plan), e820(plan), functions(plan)]
         if !plan.unassigned.isEmpty { sections.append(unassigned(plan)) }
+        if !plan.hazards.isEmpty {
+            sections.append("Hazards (kept as hvmloader decides them)\n" + plan.hazards.map { "  - \($0.kind.rawValue): \($0.detail)" }.joined(separator: "\n"))
+        }
+        if !plan.departures.isEmpty {
+            sections.append("Departures from hvmloader\n" + plan.departures.map { "  - " + $0 }.joined(separator: "\n"))
+        }
+        if plan.functions.contains(where: { $0.windows?.isExtension == true || $0.bars.contains(where: \.isExtension) }) {
+            sections.append("Resources marked (ext) are placed by guestfw where hvmloader programs no bridge and leaves them to the guest OS.")
+        }
         if !plan.warnings.isEmpty { sections.append("Warnings\n" + plan.warnings.map { "  - " + $0 }.joined(separator: "\n")) }
         return sections.joined(separator: "\n\n")
     }
@@ -51,7 +60,8 @@ enum PlanReport {
         for function in plan.functions {
             var first = true
             func row(_ resource: String, _ span: String, _ size: String) {
-                let irq = first ? (function.interrupt.map { "INT\(pinLetter($0.pin))>PIRQ\(letter($0.pirq))>GSI \($0.gsi)" } ?? "-") : ""
+                let line = plan.interruptRouting == .xen ? "LNK" : "PIRQ"
+                let irq = first ? (function.interrupt.map { "INT\(pinLetter($0.pin))>\(line)\(letter($0.pirq))>GSI \($0.gsi)" } ?? "-") : ""
                 table.rows.append(first ? [function.bdf.description, function.id, kindText(function), resource, span, size, irq]
                                         : ["", "", "", resource, span, size, irq])
                 first = false
@@ -59,11 +69,12 @@ enum PlanReport {
             if let secondary = function.secondaryBus, let subordinate = function.subordinateBus {
                 row("buses", String(format: "%02x-%02x", secondary, subordinate), "")
             }
+            let windowMark = function.windows?.isExtension == true ? " (ext)" : ""
             for (name, window) in [("io window", function.windows?.io), ("mem window", function.windows?.mem), ("pref64 window", function.windows?.pref)] where function.windows != nil {
-                row(name, window.map { range($0) } ?? "none", window.map { Quantity.format($0.size) } ?? "")
+                row(name + windowMark, window.map { range($0) } ?? "none", window.map { Quantity.format($0.size) } ?? "")
             }
             for bar in function.bars {
-                let kind = bar.kind.rawValue + (bar.prefetchable ? " pref" : "")
+                let kind = bar.kind.rawValue + (bar.prefetchable ? " pref" : "") + (bar.isExtension ? " (ext)" : "")
                 row("BAR\(bar.index) \(kind)", bar.range.map { range($0) } ?? "UNASSIGNED", Quantity.format(bar.size))
             }
             if first { row("-", "", "") }

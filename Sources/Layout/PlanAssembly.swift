@@ -20,7 +20,7 @@ extension Planner {
             e820: E820Map.build(memory: memoryMap, ecam: memory.ecam, vmm: config.vmm),
             functions: functions,
             unassigned: unassignedList(functions, memory: memory, unplaced: unassigned),
-            warnings: warnings)
+            warnings: warnings + config.descriptionWarnings)
     }
 
     static func plannedBARs(_ bars: [BARSpec], owner: String, _ addresses: [ResourceOwner: UInt64]) -> [PlannedBAR] {

@@ -289,20 +289,24 @@ public enum ConfigDecoder {
         return reserve
     }
 
-    /// A window size: 0 closes the window, except on a hot-pluggable port. Linux sizes such a
-    /// port's closed window itself (it logs "bridge window ...: assigned") and QEMU's
-    /// pcie-root-port decodes all three kinds whatever its reservation, so the guest would not
-    /// keep that layout (checked with Debian's 6.1 kernel on QEMU 7.2).
+    /// A window size: 0 closes the window, except memory windows on a hot-pluggable port. Linux
+    /// sizes such a port's closed window itself (it logs "bridge window ...: assigned") and
+    /// QEMU's pcie-root-port decodes all three kinds whatever its reservation, so the guest would
+    /// not keep that layout (checked with Debian's 6.1 kernel on QEMU 7.2). `io = "0"` stays
+    /// allowed there: QEMU users pass io-reserve=0 on purpose to save the 64K of I/O space, and
+    /// the plan says so (`MachineConfig.descriptionWarnings`).
     static func reservationSize(_ reader: FieldReader, _ key: String, granule: UInt64, limit: UInt64,
                                 sizes: String, upTo: String, hotplug: Bool) -> UInt64? {
-        let accepted = hotplug ? "\(sizes) from \(Quantity.format(granule))\(upTo) on a hot-pluggable port, or hotplug = false"
+        let zeroAllowed = !hotplug || key == "io"
+        let accepted = !zeroAllowed ? "\(sizes) from \(Quantity.format(granule))\(upTo) on a hot-pluggable port, or hotplug = false"
+            : hotplug ? "0 (no window planned: Linux opens one itself) or \(sizes)\(upTo)"
             : "0 or \(sizes)\(upTo)"
         guard let size = reader.quantity(key, accepted: accepted) else { return nil }
         guard size % granule == 0, size <= limit else {
             reader.diagnostics.report(reader.field(key), reader.node(key), problem: "is not a usable window size", accepted: accepted)
             return nil
         }
-        if hotplug && size == 0 {
+        if !zeroAllowed && size == 0 {
             reader.diagnostics.report(reader.field(key), reader.node(key),
                                       problem: "closes the window of a hot-pluggable port, which Linux then opens and places itself (\"bridge window ...: assigned\"), so the plan would not hold",
                                       accepted: accepted)

@@ -187,7 +187,8 @@ struct Draw {
         }
     }
 
-    /// Zero sizes only on cold ports: the reader refuses them on hot-pluggable ones.
+    /// Zero memory sizes only on cold ports: the reader refuses them on hot-pluggable ones
+    /// (io = 0 it accepts there, with a plan warning).
     mutating func reservation(hotplug: Bool) -> Reservation {
         var reserve = Reservation()
         if chance(0.3) { reserve.buses = chance(0.8) ? int(1...4) : int(5...32) }
@@ -202,7 +203,6 @@ struct Draw {
             }
         }
         if hotplug {
-            if reserve.io == 0 { reserve.io = 0x1000 }
             if reserve.mem == 0 { reserve.mem = miB }
             if reserve.pref64 == 0 { reserve.pref64 = miB }
         }

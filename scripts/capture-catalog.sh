@@ -65,6 +65,10 @@ endpoints=(
     "ivshmem-plain-64M|ivshmem-plain|0x4000000|ivshmem-plain,memdev=shm@N@|-object memory-backend-ram,id=shm@N@,size=64M,share=on"
     "VGA|VGA|-|VGA|"
     "bochs-display|bochs-display|-|bochs-display|"
+    "VGA-24M|VGA|0x1800000|VGA,vgamem_mb=24|"
+    "cirrus-vga|cirrus-vga|-|cirrus-vga|"
+    "cirrus-vga-8M|cirrus-vga|0x800000|cirrus-vga,vgamem_mb=8|"
+    "cirrus-vga-16M|cirrus-vga|0x1000000|cirrus-vga,vgamem_mb=16|"
 )
 first_slot=2   # endpoint (or root port) number i sits in bus-0 slot first_slot + i
 
@@ -271,7 +275,8 @@ fixture_header() {
 #   placement P              root-bus: on pcie.0 (an endpoint there is an integrated endpoint)
 #                            root-port: behind a pcie-root-port
 #   size 0xN                 the model's size parameter in bytes, for sized models only
-#                            (ivshmem-plain: the size of its memory backend)
+#                            (ivshmem-plain: the size of its memory backend; VGA, cirrus-vga:
+#                            vgamem_mb, when given)
 #   bdf BB:DD.F              where the function sat in the capture boot
 #   vendor 0xVVVV  device 0xDDDD  revision 0xRR  subsystem-vendor 0xVVVV  subsystem 0xDDDD
 #   class 0xCCSSPP           base class, subclass, programming interface

@@ -22,7 +22,7 @@ extension Planner {
             functions: functions,
             unassigned: unassignedList(functions, memory: memory, unplaced: unassigned),
             interruptRouting: routing,
-            warnings: warnings)
+            warnings: warnings + config.descriptionWarnings)
     }
 
     static func plannedBARs(_ bars: [BARSpec], owner: String, _ addresses: [ResourceOwner: UInt64]) -> [PlannedBAR] {

@@ -1,10 +1,11 @@
 /// Turns a parsed document into a `MachineConfig`, checking every key. Errors are collected over
 /// the whole document and thrown together.
 public enum ConfigDecoder {
-    static let topKeys = ["name", "vmm", "memory", "vcpus", "phys_bits", "ecam", "mmio", "acpi", "root_port", "device"]
+    static let topKeys = ["name", "vmm", "memory", "vcpus", "phys_bits", "ecam", "mmio", "acpi", "xen", "root_port", "device"]
     static let acpiKeys = ["oem_id", "oem_table_id", "oem_revision"]
     static let ecamKeys = ["policy", "buses", "base"]
     static let mmioKeys = ["hole", "window64", "relocate_ram"]
+    static let xenKeys = ["platform_pci", "platform_pci_bar_uc", "vga", "videoram"]
     static let rootPortKeys = ["id", "addr", "hotplug", "reserve"]
     static let reserveKeys = ["bus", "io", "mem", "pref64"]
     static let deviceKeys = ["id", "model", "bus", "addr", "size", "passthrough", "bars", "rom"]
@@ -22,7 +23,8 @@ public enum ConfigDecoder {
         let diagnostics = Diagnostics(file: file)
         let top = FieldReader(document, path: "", location: nil, diagnostics: diagnostics, knownKeys: topKeys)
         let name = decodeName(top, defaultName: defaultName)
-        let vmm = decodeEnum(top, "vmm", VMMKind.self) ?? .qemu
+        let decodedVMM = decodeEnum(top, "vmm", VMMKind.self)
+        let vmm = decodedVMM ?? .qemu
         let physBits = top.integer("phys_bits", in: physBitsRange, accepted: "an integer from 36 to 52") ?? 40
         let memory = decodeMemory(top, physBits: physBits)
         let vcpus = top.integer("vcpus", in: vcpuRange, accepted: "an integer from 1 to 255") ?? 1
@@ -34,14 +36,69 @@ public enum ConfigDecoder {
         let devices = decodeList(top, "device", diagnostics: diagnostics) { reader, index in
             decodeDevice(reader, index: index, physBits: physBits)
         }
-        TopologyRules.check(ports: ports, devices: devices, ecam: ecam, diagnostics: diagnostics)
+        // A vmm already refused is not held against [xen] too.
+        let xen = decodeXen(top, vmm: top.node("vmm") != nil && decodedVMM == nil ? nil : vmm, diagnostics: diagnostics)
+        TopologyRules.check(ports: ports, devices: devices, ecam: ecam,
+                            guestDevices: vmm == .xen ? XenGuest.devices(xen) : [], diagnostics: diagnostics)
         if let base = ecam.base { checkECAMBase(base, ecam: ecam, top: top, diagnostics: diagnostics) }
         guard diagnostics.errors.isEmpty, let memory else {
             throw ConfigErrors(diagnostics.errors)
         }
-        return MachineConfig(name: name, vmm: vmm, memory: memory, vcpus: vcpus, physBits: physBits,
-                             ecam: ecam, mmio: mmio, rootPorts: ports.map(\.value), devices: devices.map(\.value),
-                             tableIdentity: identity)
+        var config = MachineConfig(name: name, vmm: vmm, memory: memory, vcpus: vcpus, physBits: physBits,
+                                   ecam: ecam, mmio: mmio, rootPorts: ports.map(\.value), devices: devices.map(\.value),
+                                   tableIdentity: identity)
+        config.xen = xen
+        return config
+    }
+
+    /// `[xen]`: the devices libxl adds to an HVM guest, with libxl's defaults (`XenConfig`).
+    static func decodeXen(_ top: FieldReader, vmm: VMMKind?, diagnostics: Diagnostics) -> XenConfig {
+        guard let node = top.node("xen") else { return XenConfig() }
+        if vmm == .qemu {
+            diagnostics.report("xen", node, problem: "describes the devices libxl adds to a Xen guest, and this is a QEMU guest",
+                               accepted: "a [xen] table only with vmm = \"xen\"")
+            return XenConfig()
+        }
+        guard let (table, _) = top.table("xen") else { return XenConfig() }
+        let reader = FieldReader(table, path: "xen", location: node.location, diagnostics: diagnostics, knownKeys: xenKeys)
+        let defaults = XenConfig()
+        let platformPCI = reader.bool("platform_pci") ?? defaults.platformPCI
+        let barUC = reader.bool("platform_pci_bar_uc") ?? defaults.platformPCIBarUC
+        let vga = decodeEnum(reader, "vga", XenVGA.self) ?? defaults.vga
+        let videoram = decodeVideoRAM(reader, vga: vga, vgaGiven: reader.node("vga") != nil)
+        return XenConfig(platformPCI: platformPCI, platformPCIBarUC: barUC, vga: vga, videoram: videoram)
+    }
+
+    /// xl.cfg's `videoram` is whole MB, at least libxl's minimum for the card (its default), and
+    /// at most what QEMU's model honours.
+    static func decodeVideoRAM(_ reader: FieldReader, vga: XenVGA, vgaGiven: Bool) -> UInt64? {
+        guard reader.node("videoram") != nil else { return nil }
+        let card = "vga = \"\(vga.rawValue)\"" + (vgaGiven ? "" : " (libxl's default)")
+        let accepted: String = switch vga {
+        case .stdvga: "a multiple of 1M from 16M to 512M with \(card)"
+        case .cirrus: "\"8M\" or \"16M\" with \(card)"
+        case .none: "no videoram with \(card)"
+        }
+        guard let size = reader.quantity("videoram", accepted: accepted) else { return nil }
+        let field = reader.field("videoram"), node = reader.node("videoram")
+        let problem: String? = if vga == .none {
+            "there is no emulated graphics card to hold video memory"
+        } else if size % (1 << 20) != 0 {
+            "is not a whole number of MiB (xl.cfg's videoram is in MB)"
+        } else if size < vga.minimumVideoRAM {
+            "is below libxl's minimum for \(card): \(Quantity.format(vga.minimumVideoRAM))"
+        } else if vga == .stdvga && size > vga.maximumVideoRAM {
+            "is more than QEMU's VGA holds (it clamps vgamem_mb to 512)"
+        } else if vga == .cirrus && size != 8 << 20 && size != 16 << 20 {
+            "is not a video memory size QEMU's cirrus-vga accepts (vgamem_mb 4, 8 or 16; libxl's minimum is 8)"
+        } else {
+            nil
+        }
+        if let problem {
+            reader.diagnostics.report(field, node, problem: problem, accepted: accepted)
+            return nil
+        }
+        return size
     }
 
     static func decodeName(_ top: FieldReader, defaultName: String) -> String {
@@ -232,20 +289,24 @@ public enum ConfigDecoder {
         return reserve
     }
 
-    /// A window size: 0 closes the window, except on a hot-pluggable port. Linux sizes such a
-    /// port's closed window itself (it logs "bridge window ...: assigned") and QEMU's
-    /// pcie-root-port decodes all three kinds whatever its reservation, so the guest would not
-    /// keep that layout (checked with Debian's 6.1 kernel on QEMU 7.2).
+    /// A window size: 0 closes the window, except memory windows on a hot-pluggable port. Linux
+    /// sizes such a port's closed window itself (it logs "bridge window ...: assigned") and
+    /// QEMU's pcie-root-port decodes all three kinds whatever its reservation, so the guest would
+    /// not keep that layout (checked with Debian's 6.1 kernel on QEMU 7.2). `io = "0"` stays
+    /// allowed there: QEMU users pass io-reserve=0 on purpose to save the 64K of I/O space, and
+    /// the plan says so (`MachineConfig.descriptionWarnings`).
     static func reservationSize(_ reader: FieldReader, _ key: String, granule: UInt64, limit: UInt64,
                                 sizes: String, upTo: String, hotplug: Bool) -> UInt64? {
-        let accepted = hotplug ? "\(sizes) from \(Quantity.format(granule))\(upTo) on a hot-pluggable port, or hotplug = false"
+        let zeroAllowed = !hotplug || key == "io"
+        let accepted = !zeroAllowed ? "\(sizes) from \(Quantity.format(granule))\(upTo) on a hot-pluggable port, or hotplug = false"
+            : hotplug ? "0 (no window planned: Linux opens one itself) or \(sizes)\(upTo)"
             : "0 or \(sizes)\(upTo)"
         guard let size = reader.quantity(key, accepted: accepted) else { return nil }
         guard size % granule == 0, size <= limit else {
             reader.diagnostics.report(reader.field(key), reader.node(key), problem: "is not a usable window size", accepted: accepted)
             return nil
         }
-        if hotplug && size == 0 {
+        if !zeroAllowed && size == 0 {
             reader.diagnostics.report(reader.field(key), reader.node(key),
                                       problem: "closes the window of a hot-pluggable port, which Linux then opens and places itself (\"bridge window ...: assigned\"), so the plan would not hold",
                                       accepted: accepted)

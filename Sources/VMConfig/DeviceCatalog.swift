@@ -37,11 +37,19 @@ public enum DeviceCatalog {
     /// The endpoint models a `[[device]]` may name.
     public static let endpointModels: [String] = [
         "virtio-net-pci", "virtio-blk-pci", "virtio-scsi-pci", "e1000e", "nvme", "qemu-xhci",
-        "ivshmem-plain", "VGA", "bochs-display",
+        "ivshmem-plain", "VGA", "bochs-display", "cirrus-vga",
     ]
 
     /// Models that take a `size` parameter (the size of their shared-memory BAR).
     public static let sizedModels: Set<String> = ["ivshmem-plain"]
+
+    /// Display models whose `size` parameter is QEMU's `vgamem_mb` (in bytes here), with QEMU's
+    /// default when it is not given. libxl sets it for a Xen guest's VGA (`XenGuest`).
+    public static let videoMemoryModels: [String: UInt64] = ["VGA": 16 << 20, "cirrus-vga": 4 << 20]
+
+    /// QEMU's Xen platform device: never a `[[device]]` model (libxl adds it, see `XenGuest`),
+    /// and held to QEMU's source rather than a capture (QEMU without Xen cannot create it).
+    public static let xenPlatformModel = "xen-platform"
 
     public static let rootPort = DeviceModel(
         name: rootPortModel, vendorID: 0x1b36, deviceID: 0x000c, classCode: 0x060400,
@@ -49,7 +57,8 @@ public enum DeviceCatalog {
         bars: [BARSpec(index: 0, kind: .mem32, size: 0x1000)])
 
     /// The model as QEMU presents it at `placement`, or nil for a name outside the catalog.
-    /// `size` is the model parameter for sized models (ignored by the others).
+    /// `size` is the model parameter of sized models and the video memory of `videoMemoryModels`
+    /// (ignored by the others).
     public static func model(named name: String, placement: Placement, size: UInt64? = nil) -> DeviceModel? {
         let modern = placement == .rootPort
         switch name {
@@ -88,12 +97,39 @@ public enum DeviceCatalog {
                     BARSpec(index: 2, kind: .mem64, size: size ?? 0x400000, prefetchable: true),
                 ])
         case "VGA":
+            // BAR0 is the video memory: vgamem_mb clamped to 1...512 and rounded up to a power of
+            // two (QEMU 7.2's vga_common_init; captured with 16M and 24M). BAR2 is the 4 KiB mmio
+            // BAR of QEMU's default mmio=on.
+            let vgamem = min(max(size ?? videoMemoryModels[name]!, 1 << 20), 512 << 20)
             return DeviceModel(
                 name: name, vendorID: 0x1234, deviceID: 0x1111, classCode: 0x030000, interruptPin: 0,
                 bars: [
-                    BARSpec(index: 0, kind: .mem32, size: 0x1000000, prefetchable: true),
+                    BARSpec(index: 0, kind: .mem32, size: vgamem.roundedUpToPowerOfTwo, prefetchable: true),
                     BARSpec(index: 2, kind: .mem32, size: 0x1000),
                     BARSpec(index: 6, kind: .rom, size: 0x10000),
+                ])
+        case "cirrus-vga":
+            // BAR0 is 32 MiB whatever vgamem_mb (4, 8 or 16) says; BAR1 the 4 KiB mmio registers.
+            return DeviceModel(
+                name: name, vendorID: 0x1013, deviceID: 0x00b8, classCode: 0x030000, interruptPin: 0,
+                bars: [
+                    BARSpec(index: 0, kind: .mem32, size: 0x2000000, prefetchable: true),
+                    BARSpec(index: 1, kind: .mem32, size: 0x1000),
+                    // vgabios-cirrus.bin (Debian's seabios 1.16.2) -> 64 KiB ROM BAR.
+                    BARSpec(index: 6, kind: .rom, size: 0x10000),
+                ])
+        case xenPlatformModel:
+            // hw/i386/xen/xen_platform.c (QEMU 7.2): xen_platform_class_init sets vendor
+            // PCI_VENDOR_ID_XEN (0x5853), device PCI_DEVICE_ID_XEN_PLATFORM (0x0001), class_id
+            // PCI_CLASS_OTHERS << 8 | 0x80 with prog-if 0 (xen_platform_realize); realize sets
+            // PCI_INTERRUPT_PIN 1, BAR0 PCI_BASE_ADDRESS_SPACE_IO over the 0x100-byte "xen-pci"
+            // region, BAR1 PCI_BASE_ADDRESS_MEM_PREFETCH (32-bit: no MEM_TYPE_64) over the
+            // 0x1000000-byte "xen-mmio" region; no romfile, so no ROM BAR.
+            return DeviceModel(
+                name: name, vendorID: 0x5853, deviceID: 0x0001, classCode: 0xff8000, interruptPin: 1,
+                bars: [
+                    BARSpec(index: 0, kind: .io, size: 0x100),
+                    BARSpec(index: 1, kind: .mem32, size: 0x1000000, prefetchable: true),
                 ])
         case "bochs-display":
             return DeviceModel(

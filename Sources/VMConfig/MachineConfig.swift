@@ -186,23 +186,3 @@ public struct Device: Sendable, Hashable {
         return all.sorted { $0.index < $1.index }
     }
 }
-
-/// `[xen]`: what libxl and xl.cfg add to an HVM guest of their own accord.
-public struct XenConfig: Sendable, Hashable {
-    /// xl.cfg `xen_platform_pci`: QEMU's xen-platform device (5853:0001).
-    public var platformPCI: Bool
-    /// xl.cfg `xen_platform_pci_bar_uc` (libxl default true). When false hvmloader puts the
-    /// platform device's memory BAR at the very end of the low hole instead of sorting it in.
-    public var platformPCIBarUC: Bool
-
-    public init(platformPCI: Bool = true, platformPCIBarUC: Bool = true) {
-        self.platformPCI = platformPCI
-        self.platformPCIBarUC = platformPCIBarUC
-    }
-}
-
-extension MachineConfig {
-    /// The bus 0 devices libxl adds to a Xen HVM guest (the platform device, the emulated VGA),
-    /// each with the slot libxl gives it. Empty for vmm = "qemu".
-    public var xenGuestDevices: [Device] { [] }
-}

@@ -59,4 +59,9 @@ extension String {
 
 extension UInt64 {
     public var isPowerOfTwo: Bool { self != 0 && self & (self - 1) == 0 }
+
+    /// The smallest power of two not below this value (1 for 0).
+    public var roundedUpToPowerOfTwo: UInt64 {
+        self <= 1 ? 1 : UInt64(1) << (64 - (self - 1).leadingZeroBitCount)
+    }
 }

@@ -1,14 +1,18 @@
 /// Checks that span entries: unique ids, buses that exist, addresses used once, enough bus 0
 /// addresses and bus numbers.
 enum TopologyRules {
-    static func check(ports: [Located<RootPort>], devices: [Located<Device>], ecam: ECAMConfig, diagnostics: Diagnostics) {
-        checkUniqueIDs(ports.map { ($0.value.id, $0.reader) } + devices.map { ($0.value.id, $0.reader) }, diagnostics)
+    /// `guestDevices` are the bus 0 devices the VMM adds itself (`XenGuest.devices`): their ids
+    /// and slots are not the user's to take.
+    static func check(ports: [Located<RootPort>], devices: [Located<Device>], ecam: ECAMConfig,
+                      guestDevices: [Device] = [], diagnostics: Diagnostics) {
+        checkUniqueIDs(ports.map { ($0.value.id, $0.reader) } + devices.map { ($0.value.id, $0.reader) },
+                       guestDevices: guestDevices, diagnostics)
         checkBuses(devices, ports: ports, diagnostics)
-        checkAddresses(ports: ports, devices: devices, diagnostics)
-        checkCapacity(ports: ports, devices: devices, ecam: ecam, diagnostics)
+        checkAddresses(ports: ports, devices: devices, guestDevices: guestDevices, diagnostics)
+        checkCapacity(ports: ports, devices: devices, ecam: ecam, guestDevices: guestDevices, diagnostics)
     }
 
-    static func checkUniqueIDs(_ ids: [(String, FieldReader)], _ diagnostics: Diagnostics) {
+    static func checkUniqueIDs(_ ids: [(String, FieldReader)], guestDevices: [Device] = [], _ diagnostics: Diagnostics) {
         var seen: [String: FieldReader] = [:]
         let chipset = ChipsetFunctions.all.map(\.id)
         for (id, reader) in ids {
@@ -16,6 +20,10 @@ enum TopologyRules {
                 diagnostics.report(reader.field("id"), reader.node("id"),
                                    problem: "is the id of an ICH9 function QEMU always creates (the plan lists it by that id)",
                                    accepted: "an id other than " + chipset.joined(separator: ", "))
+            } else if let guest = guestDevices.first(where: { $0.id == id }) {
+                diagnostics.report(reader.field("id"), reader.node("id"),
+                                   problem: "is the id of \(XenGuest.holder(guest)), which libxl adds to every such Xen guest (the plan lists it by that id)",
+                                   accepted: "an id other than " + guestDevices.map(\.id).joined(separator: ", "))
             } else if let first = seen[id] {
                 let line = first.location.map { " at line \($0.line)" } ?? ""
                 diagnostics.report(reader.field("id"), reader.node("id"),
@@ -39,16 +47,25 @@ enum TopologyRules {
 
     /// Explicit addresses: free on their bus, device 0 behind a root port, each used once, and a
     /// function 0 wherever another function of the slot is used (Linux scans function 0 first).
-    static func checkAddresses(ports: [Located<RootPort>], devices: [Located<Device>], _ diagnostics: Diagnostics) {
+    static func checkAddresses(ports: [Located<RootPort>], devices: [Located<Device>], guestDevices: [Device] = [],
+                               _ diagnostics: Diagnostics) {
         var taken: [String: [SlotAddress: FieldReader]] = [:]
         let entries = ports.map { ("", $0.value.addr, $0.reader) } + devices.map { ($0.value.bus ?? "", $0.value.addr, $0.reader) }
+        let guestSlots = guestDevices.compactMap(\.addr?.device)
         for (bus, addr, reader) in entries {
             guard let addr else { continue }
             let onBusZero = bus.isEmpty
             if onBusZero && !BusZero.isFree(addr) {
                 diagnostics.report(reader.field("addr"), reader.node("addr"),
                                    problem: "is taken by the chipset (00.0 is the MCH, slot 1f the ICH9 functions)",
-                                   accepted: "a device from 01 to 1e")
+                                   accepted: "a device from 01 to 1e" + (guestSlots.isEmpty ? "" : " other than " + guestSlots.map(hex2).joined(separator: ", ")))
+                continue
+            }
+            // A VMM device is a single-function device: its whole slot is taken.
+            if onBusZero, let guest = guestDevices.first(where: { $0.addr?.device == addr.device }) {
+                diagnostics.report(reader.field("addr"), reader.node("addr"),
+                                   problem: "slot \(hex2(addr.device)) is held by \(XenGuest.holder(guest)), which libxl's QEMU puts at \(guest.addr!)",
+                                   accepted: "a device from 01 to 1e other than " + guestSlots.map(hex2).joined(separator: ", "))
                 continue
             }
             if !onBusZero && addr.device != 0 {
@@ -73,12 +90,17 @@ enum TopologyRules {
         }
     }
 
-    static func checkCapacity(ports: [Located<RootPort>], devices: [Located<Device>], ecam: ECAMConfig, _ diagnostics: Diagnostics) {
+    static func checkCapacity(ports: [Located<RootPort>], devices: [Located<Device>], ecam: ECAMConfig,
+                              guestDevices: [Device] = [], _ diagnostics: Diagnostics) {
         let onBusZero = ports.count + devices.filter { $0.value.bus == nil }.count
-        if onBusZero > BusZero.capacity, let last = (devices.last?.reader ?? ports.last?.reader) {
+        // Each VMM device holds a whole slot (it is not multi-function).
+        let guestSlots = Set(guestDevices.compactMap(\.addr?.device)).sorted()
+        let capacity = BusZero.capacity - 8 * guestSlots.count
+        let less = guestSlots.isEmpty ? "" : ", less slot\(guestSlots.count == 1 ? "" : "s") \(guestSlots.map(hex2).joined(separator: " and ")) held by libxl's \(guestDevices.map(\.id).joined(separator: " and "))"
+        if onBusZero > capacity, let last = (devices.last?.reader ?? ports.last?.reader) {
             diagnostics.report(last.path, nil,
-                               problem: "\(ports.count) root ports and \(onBusZero - ports.count) integrated devices need \(onBusZero) bus 0 addresses; bus 0 has \(BusZero.capacity) (slots 01-1e, 8 functions each)",
-                               accepted: "at most \(BusZero.capacity) root ports and integrated endpoints together")
+                               problem: "\(ports.count) root ports and \(onBusZero - ports.count) integrated devices need \(onBusZero) bus 0 addresses; bus 0 has \(capacity) (slots 01-1e, 8 functions each\(less))",
+                               accepted: "at most \(capacity) root ports and integrated endpoints together")
         }
         var perPort: [String: Int] = [:]
         for device in devices {

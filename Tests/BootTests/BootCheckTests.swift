@@ -97,6 +97,46 @@ struct BootCheckTests {
         #expect(problems.count == 1 && problems[0].hasPrefix("ECAM (MMCONFIG): planned \(window), found "), "\(problems)")
     }
 
+    /// hotplug-io0's hp1 has reserve.io = "0": Linux's own I/O window there, and its line saying
+    /// it assigned it, pass; the same on any other port does not, and neither does its absence.
+    @Test func linuxOwnIOWindowOnExactlyThatPort() throws {
+        let plan = try Self.plan("hotplug-io0")
+        let opened = BootChecks.portsLinuxOpensIOOn(plan)
+        #expect(opened.map(\.id) == ["hp1"])
+        let hp1 = try #require(opened.first)
+        let cold = try #require(plan.functions.first { $0.id == "rp1" })
+        func guest(openingOn ports: [PlanFile.Function], lines: [String]) -> GuestOutput {
+            var text = Self.guestText(plan) { bdf, resources in
+                if ports.contains(where: { $0.bdf == bdf }) { resources[resources.count - 4] = GuestResource(start: 0x1000, end: 0x1fff) }
+            }
+            text = text.replacingOccurrences(of: "==== guestfw:end ====", with: (lines + ["==== guestfw:end ===="]).joined(separator: "\r\n"))
+            return GuestOutput(text)
+        }
+        let assigned61 = "[    1.4] pci 0000:\(hp1.bdf): BAR 13: assigned [io  0x1000-0x1fff]"
+        let assignedNew = "[    1.4] pci 0000:\(hp1.bdf): bridge window [io  0x1000-0x1fff]: assigned"
+        for line in [assigned61, assignedNew] {
+            let ok = guest(openingOn: [hp1], lines: [line])
+            #expect(BootChecks.layout(plan, ok) == [])
+            #expect(BootChecks.complaints(ok, plan: plan) == [])
+            #expect(BootChecks.linuxOpenedIOWindows(plan, ok) == [])
+            // Without the plan, the line is a complaint as before.
+            #expect(BootChecks.complaints(ok) == [line])
+        }
+        // The same window and line on a cold port are departures.
+        let coldLine = assignedNew.replacingOccurrences(of: hp1.bdf, with: cold.bdf)
+        let wrong = guest(openingOn: [hp1, cold], lines: [assignedNew, coldLine])
+        #expect(BootChecks.layout(plan, wrong) == ["rp1 (\(cold.bdf)) resource line 13: planned nothing, found 0x1000 size 0x1000"])
+        #expect(BootChecks.complaints(wrong, plan: plan) == [coldLine])
+        // A failure to assign it stays a complaint; no window and no line mean the warning was wrong.
+        let failed = "[    1.4] pci 0000:\(hp1.bdf): BAR 13: failed to assign [io  size 0x1000]"
+        let none = guest(openingOn: [], lines: [failed])
+        #expect(BootChecks.complaints(none, plan: plan) == [failed])
+        #expect(BootChecks.linuxOpenedIOWindows(plan, none) == [
+            "hp1 (\(hp1.bdf)): hot-pluggable without a planned I/O window, and Linux did not open one either (io window line empty)",
+            "hp1 (\(hp1.bdf)): hot-pluggable without a planned I/O window, but the kernel printed no line assigning it one",
+        ])
+    }
+
     /// Both ways the kernel says it placed something itself: 6.1's backported and the older wording.
     @Test func linuxAssigningAnythingIsAComplaint() {
         let lines = ["[    1.0] pci 0000:00:12.0: bridge window [io  0x1000-0x1fff]: assigned",

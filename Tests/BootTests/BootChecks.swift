@@ -19,6 +19,7 @@ enum BootChecks {
         guard guest.sections["pci"] != nil else { return ["the guest printed no PCI section (init did not run)"] }
         let found = guest.functions(domain: digits(plan.ecam.segment, 4))
         var problems: [String] = []
+        let linuxOpensIO = Set(portsLinuxOpensIOOn(plan).map(\.bdf))
         for function in plan.functions {
             let name = "\(function.id) (\(function.bdf))"
             guard let seen = found[function.bdf] else {
@@ -26,7 +27,7 @@ enum BootChecks {
                 continue
             }
             problems += buses(function, seen, name: name)
-            problems += resources(function, seen, name: name)
+            problems += resources(function, seen, name: name, ioWindowLinuxOpens: linuxOpensIO.contains(function.bdf))
         }
         let planned = Set(plan.functions.map(\.bdf))
         for (bdf, seen) in found.sorted(by: { $0.key < $1.key }) where !planned.contains(bdf) {
@@ -44,8 +45,15 @@ enum BootChecks {
         return ["\(name) buses: planned secondary \(secondary) subordinate \(subordinate), found \(buses.secondary) \(buses.subordinate)"]
     }
 
-    private static func resources(_ function: PlanFile.Function, _ seen: GuestFunction, name: String) -> [String] {
-        let expected = expectedLines(function, lineCount: seen.resources.count)
+    /// `ioWindowLinuxOpens`: the bridge's I/O window line may hold whatever Linux gave it.
+    private static func resources(_ function: PlanFile.Function, _ seen: GuestFunction, name: String,
+                                  ioWindowLinuxOpens: Bool = false) -> [String] {
+        var expected = expectedLines(function, lineCount: seen.resources.count)
+        let ioLine = seen.resources.count - 4
+        if ioWindowLinuxOpens, ioLine >= 0, seen.resources[ioLine] != GuestResource(start: 0, end: 0) {
+            expected[ioLine] = Expected(what: "io window (opened by Linux)", address: seen.resources[ioLine].start,
+                                        size: seen.resources[ioLine].size)
+        }
         var problems: [String] = []
         for index in expected.keys where index >= seen.resources.count {
             problems.append("\(name) \(expected[index]!.what): planned, but Linux lists only \(seen.resources.count) resource lines")
@@ -80,6 +88,42 @@ enum BootChecks {
             }
         }
         return lines
+    }
+
+    // MARK: what Linux opens itself
+
+    /// Hot-pluggable root ports the plan leaves without an I/O window (an explicit
+    /// `reserve.io = "0"`, which the plan warns about): Linux opens one on each itself when it
+    /// enumerates the port. That window, and the kernel's line saying it assigned it, are the
+    /// only things the checks let Linux add.
+    static func portsLinuxOpensIOOn(_ plan: PlanFile) -> [PlanFile.Function] {
+        plan.functions.filter { $0.kind == "root-port" && $0.hotplug == true && $0.windows != nil && $0.windows?.io == nil }
+    }
+
+    /// The kernel's line for an I/O window it assigned to the bridge at `bdf` itself: 6.1's
+    /// "BAR 13: assigned [io  0x1000-0x1fff]" or the later "bridge window [io  0x1000-0x1fff]: assigned".
+    static func assignsIOWindow(_ line: String, domain: String, bdf: String) -> Bool {
+        guard let match = line.firstMatch(of: #/ pci ([0-9a-f]{4}):([0-9a-f]{2}:[0-9a-f]{2}\.[0-7]): (?:bridge window \[io\s+0x[0-9a-f]+-0x[0-9a-f]+\]: assigned|BAR \d+: assigned \[io\s+0x[0-9a-f]+-0x[0-9a-f]+\])\s*$/#) else {
+            return false
+        }
+        return match.1 == domain && match.2 == bdf
+    }
+
+    /// Linux did open the I/O window of every such port, and said so: the plan's warning holds.
+    static func linuxOpenedIOWindows(_ plan: PlanFile, _ guest: GuestOutput) -> [String] {
+        let domain = digits(plan.ecam.segment, 4)
+        let found = guest.functions(domain: domain)
+        return portsLinuxOpensIOOn(plan).flatMap { port -> [String] in
+            let name = "\(port.id) (\(port.bdf))"
+            var problems: [String] = []
+            if let seen = found[port.bdf], seen.resources.count >= 4, seen.resources[seen.resources.count - 4].isEmpty {
+                problems.append("\(name): hot-pluggable without a planned I/O window, and Linux did not open one either (io window line empty)")
+            }
+            if !guest.lines.contains(where: { assignsIOWindow($0, domain: domain, bdf: port.bdf) }) {
+                problems.append("\(name): hot-pluggable without a planned I/O window, but the kernel printed no line assigning it one")
+            }
+            return problems
+        }
     }
 
     // MARK: ECAM
@@ -161,12 +205,16 @@ enum BootChecks {
         "can't claim", "no compatible bridge window", "reassign", "ACPI Error", "ACPI BIOS Error", "Firmware Bug",
     ]
 
-    static func complaints(_ guest: GuestOutput) -> [String] {
+    /// With `plan`, Linux assigning an I/O window to a port of `portsLinuxOpensIOOn` is no complaint.
+    static func complaints(_ guest: GuestOutput, plan: PlanFile? = nil) -> [String] {
         var seen = Set<String>()
+        let domain = plan.map { digits($0.ecam.segment, 4) } ?? ""
+        let opened = plan.map(portsLinuxOpensIOOn)?.map(\.bdf) ?? []
         return guest.lines.filter { line in
             let bad = complaints.contains { line.contains($0) }
                 || line.firstMatch(of: #/ pci [0-9a-f]{4}:[0-9a-f:.]+: .*(\bassigned\b|failed to assign|no space for)/#) != nil
-            return bad && seen.insert(line).inserted
+            let expected = opened.contains { assignsIOWindow(line, domain: domain, bdf: $0) }
+            return bad && !expected && seen.insert(line).inserted
         }
     }
 

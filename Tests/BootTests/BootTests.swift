@@ -29,10 +29,10 @@ struct BootTests {
     func linuxAcceptsThePlannedLayout(_ example: String) async throws {
         let setup = try BootSetup.make(example, append: Self.console)
         let (run, guest) = try await boot(setup, name: "boot")
-        let complaints = BootChecks.complaints(guest)
+        let complaints = BootChecks.complaints(guest, plan: setup.plan)
         let ecam = BootChecks.ecam(setup.plan, guest)
         var problems = BootChecks.lifecycle(run, guest, deadline: BootEnvironment.bootDeadline)
-        problems += BootChecks.layout(setup.plan, guest) + ecam
+        problems += BootChecks.layout(setup.plan, guest) + ecam + BootChecks.linuxOpenedIOWindows(setup.plan, guest)
         problems += complaints.map { "kernel complaint: \($0)" }
         let context = problems.isEmpty ? [] : (ecam.isEmpty ? [] : BootChecks.ecamLines(guest)) + lifecycleContext(run, guest)
         report(setup, run, problems: problems, context: context)

@@ -43,6 +43,7 @@ struct PlanFile: Decodable {
         var model: String?
         var secondaryBus: Int?
         var subordinateBus: Int?
+        var hotplug: Bool?
         var windows: Windows?
         var bars: [BAR]
 

@@ -25,7 +25,7 @@ struct CommandTests {
     }
 
     @Test func planJSONIsByteIdenticalAcrossRuns() throws {
-        for name in ["default", "hotplug-8", "passthrough-gpu", "toolstack-64bus", "xen-large-bars"] {
+        for name in exampleNames {
             let files = ["vm.toml": try example(name)]
             let first = try Guestfw.run(["plan", "vm.toml", "--json"], files: files)
             let second = try Guestfw.run(["plan", "vm.toml", "--json"], files: files)

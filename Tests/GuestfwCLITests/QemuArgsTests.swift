@@ -37,7 +37,7 @@ struct QemuArgsTests {
     }
 
     /// Every planned function has a -device at its planned bus and address; memory and vCPUs match.
-    @Test(arguments: ["default", "hotplug-8", "toolstack-64bus"])
+    @Test(arguments: ["default", "hotplug-8", "toolstack-64bus", "hotplug-io0"])
     func devicesSitWherePlanned(_ name: String) throws {
         let (words, plan) = try line(name)
         let devices = words.indices.filter { words[$0] == "-device" && $0 + 1 < words.count }.map { words[$0 + 1] }
@@ -72,7 +72,7 @@ struct QemuArgsTests {
     }
 
     /// QEMU 7.2 itself accepts every property (paused with -S, stopped after 5 s).
-    @Test(arguments: ["default", "hotplug-8", "toolstack-64bus"])
+    @Test(arguments: ["default", "hotplug-8", "toolstack-64bus", "hotplug-io0"])
     func qemuAcceptsTheLine(_ name: String) throws {
         guard FileManager.default.fileExists(atPath: Self.stand_in_firmware) else {
             Issue.record("SeaBIOS is not installed (qemu-system-x86 brings it): \(Self.stand_in_firmware)"); return
@@ -110,6 +110,34 @@ struct QemuArgsTests {
         #expect(run.exitCode == 2)
         #expect(run.stderr.contains(words))
         #expect(run.stdout.isEmpty)
+    }
+
+    /// A hot-pluggable port with `reserve.io = "0"`: accepted, passed to QEMU as io-reserve=0,
+    /// planned without an I/O window, and the plan warns that Linux opens one itself.
+    @Test func hotplugPortWithoutIO() throws {
+        let (words, plan) = try line("hotplug-io0")
+        let port = try #require(words.first { $0.hasPrefix("pcie-root-port,") && $0.contains("id=hp1,") })
+        #expect(port.split(separator: ",").contains("io-reserve=0"), "\(port)")
+        #expect(!port.split(separator: ",").contains("hotplug=off"), "\(port)")
+        let other = try #require(words.first { $0.hasPrefix("pcie-root-port,") && $0.contains("id=hp2,") })
+        #expect(!other.contains("io-reserve"), "\(other)")
+        let functions = plan["functions"] as? [[String: Any]] ?? []
+        let hp1 = try #require(functions.first { $0["id"] as? String == "hp1" })
+        let windows = try #require(hp1["windows"] as? [String: Any])
+        #expect(windows["io"] is NSNull, "\(windows)")
+        #expect(windows["mem"] as? [String: Any] != nil && windows["pref"] as? [String: Any] != nil)
+        let warnings = plan["warnings"] as? [String] ?? []
+        #expect(warnings.count == 1 && warnings.first?.hasPrefix("root port hp1 is hot-pluggable with reserve.io = \"0\"") == true, "\(warnings)")
+        #expect(warnings.first?.contains("Linux opens one on it itself") == true)
+        // The readable plan shows the warning too.
+        let text = try Guestfw.run(["plan", "vm.toml"], files: ["vm.toml": try example("hotplug-io0")])
+        #expect(text.exitCode == 0 && text.stdout.contains("Warnings\n  - root port hp1 is hot-pluggable"), "\(text.stdout)")
+        // mem and pref64 = "0" stay refused on such a port.
+        for key in ["mem", "pref64"] {
+            let bad = try Guestfw.run(["plan", "vm.toml"], files: ["vm.toml": "memory = \"2G\"\n[[root_port]]\nid = \"a\"\nhotplug = true\nreserve = { io = \"0\", \(key) = \"0\" }\n"])
+            #expect(bad.exitCode == 2)
+            #expect(bad.stderr.contains("root_port[0].reserve.\(key) = \"0\"") && !bad.stderr.contains("reserve.io"), "\(bad.stderr)")
+        }
     }
 
     @Test func missingFirmwareIsNamed() throws {

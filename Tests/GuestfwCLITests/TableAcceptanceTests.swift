@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-let exampleNames = ["default", "hotplug-8", "passthrough-gpu", "toolstack-64bus", "xen-large-bars"]
+let exampleNames = ["default", "hotplug-8", "hotplug-io0", "passthrough-gpu", "toolstack-64bus", "xen-large-bars"]
 
 /// One example built by the real binary into a scratch directory.
 struct BuiltExample {

@@ -505,7 +505,7 @@ enum InvariantChecks {
                 }
                 if plan.unassigned.contains(where: { $0.id == port.id && $0.kind == "\(kind)-window" }) { continue }
                 let defaultIO = kind == "io" && r.io == nil && port.hotplug
-                if defaultIO && plan.warnings.contains(where: { $0.contains(port.id) && $0.contains("I/O") }) { continue }
+                if defaultIO && plan.warnings.contains(where: { $0.contains(port.id) && $0.contains("cannot hold every default 4K I/O window") }) { continue }
                 out.append("[reserve] \(name(f)) has no \(kind) window, unassigned entry or warning for its reservation \(hex(needed))")
             }
         }
@@ -681,7 +681,13 @@ enum InvariantChecks {
         var out: [String] = []
         let demand = IndependentDemand(config)
         // Hot-plug default I/O windows go only when I/O space runs out.
-        let droppedDefaults = plan.warnings.contains { $0.contains("I/O") }
+        let droppedDefaults = plan.warnings.contains { $0.contains("cannot hold every default 4K I/O window") }
+        // A hot-pluggable port with reserve.io = "0" is named in a warning of its own.
+        for port in config.rootPorts where port.hotplug && port.reserve.io == 0 {
+            if !plan.warnings.contains(where: { $0.hasPrefix("root port \(port.id) is hot-pluggable with reserve.io = \"0\"") }) {
+                out.append("[warning io0] hot-pluggable \(port.id) reserves io = 0 but no warning says Linux opens an I/O window there")
+            }
+        }
         let ioTotal = IndependentDemand.total(demand.io) + IndependentDemand.total(demand.ioDefaultOnly)
         let space = ioSpace(vmm: config.vmm, policy: config.ecam.policy)
         if droppedDefaults && ioTotal <= space.size {

@@ -86,7 +86,9 @@ struct Draw {
         let memory = memorySize(physBits: physBits)
         let policy: PlacementPolicy = chance(0.5) ? .hvmloader : .toolstack
 
-        var ports = rootPorts(count: portCount())
+        // The slots of the devices libxl adds (XenGuest; the description keeps [xen]'s defaults).
+        let reserved = Set((vmm == .xen ? XenGuest.devices(XenConfig()) : []).compactMap { $0.addr?.device })
+        var ports = rootPorts(count: portCount(), reserved: reserved)
         // Bus budget: bus 0 plus every port's reservation within 256 (decoder: <= ecam.buses).
         while 1 + ports.reduce(0, { $0 + ($1.reserve.buses ?? 1) }) > 256,
               let index = ports.indices.max(by: { (ports[$0].reserve.buses ?? 1) < (ports[$1].reserve.buses ?? 1) }) {
@@ -118,7 +120,7 @@ struct Draw {
         let integrated = chance(0.1) ? int(4...8) : int(0...3)
         for _ in 0..<integrated {
             var device = endpoint(id: newID(), physBits: physBits, onBusZero: true)
-            if chance(0.3) { device.addr = busZeroAddress(&bus0Taken) }
+            if chance(0.3) { device.addr = busZeroAddress(&bus0Taken, reserved: reserved) }
             devices.append(device)
         }
         // Listed in a random order, so bus 0 slots are not simply in id order.
@@ -175,17 +177,18 @@ struct Draw {
         }
     }
 
-    mutating func rootPorts(count: Int) -> [RootPort] {
+    mutating func rootPorts(count: Int, reserved: Set<Int> = []) -> [RootPort] {
         var taken = Set<SlotAddress>()
         return (0..<count).map { index in
             var port = RootPort(id: "rp\(index)", hotplug: chance(0.4))
-            if chance(0.3) { port.addr = busZeroAddress(&taken) }
+            if chance(0.3) { port.addr = busZeroAddress(&taken, reserved: reserved) }
             if chance(0.4) { port.reserve = reservation(hotplug: port.hotplug) }
             return port
         }
     }
 
-    /// Zero sizes only on cold ports: the reader refuses them on hot-pluggable ones.
+    /// Zero memory sizes only on cold ports: the reader refuses them on hot-pluggable ones
+    /// (io = 0 it accepts there, with a plan warning).
     mutating func reservation(hotplug: Bool) -> Reservation {
         var reserve = Reservation()
         if chance(0.3) { reserve.buses = chance(0.8) ? int(1...4) : int(5...32) }
@@ -200,7 +203,6 @@ struct Draw {
             }
         }
         if hotplug {
-            if reserve.io == 0 { reserve.io = 0x1000 }
             if reserve.mem == 0 { reserve.mem = miB }
             if reserve.pref64 == 0 { reserve.pref64 = miB }
         }
@@ -208,10 +210,11 @@ struct Draw {
     }
 
     /// A free bus 0 address: function 0 of a slot, or another function of a slot whose
-    /// function 0 is explicitly taken (the decoder's function 0 rule).
-    mutating func busZeroAddress(_ taken: inout Set<SlotAddress>) -> SlotAddress? {
+    /// function 0 is explicitly taken (the decoder's function 0 rule); never a `reserved` slot.
+    mutating func busZeroAddress(_ taken: inout Set<SlotAddress>, reserved: Set<Int> = []) -> SlotAddress? {
         for _ in 0..<8 {
             let slot = int(1...0x1e)
+            if reserved.contains(slot) { continue }
             let zero = SlotAddress(device: slot, function: 0)
             if !taken.contains(zero) {
                 taken.insert(zero)

@@ -67,7 +67,7 @@ struct HvmloaderPolicy: PlacementRules {
         let (holeStart, lowRAMEnd, relocated) = hole(total: total, end: holeEnd)
         var relocate64 = list.contains(where: Self.isHuge) || total > holeEnd - holeStart
 
-        let highRAMLimit = FixedRanges.fourGiB + (config.memory - lowRAMEnd)
+        let highRAMLimit = FixedRanges.fourGiB + (config.guestRAM - lowRAMEnd)
         let highLimit = try Self.highLimit(config, from: highRAMLimit)
         var cursors = Cursors(low: Cursor(base: holeStart, limit: holeEnd),
                               high: Cursor(base: highRAMLimit, limit: highLimit))
@@ -131,11 +131,11 @@ struct HvmloaderPolicy: PlacementRules {
     func hole(total: UInt64, end: UInt64) -> (start: UInt64, lowRAMEnd: UInt64, relocated: UInt64) {
         let fixedStart = config.mmio.hole.map { FixedRanges.fourGiB - $0 }
         if config.vmm == .qemu {
-            let low = MemoryPlacement.qemuLowRAM(memory: config.memory, maxRAMBelow4G: fixedStart)
+            let low = MemoryPlacement.qemuLowRAM(memory: config.guestRAM, maxRAMBelow4G: fixedStart)
             return (low, low, 0)
         }
         // libxl: low RAM ends at min(RAM, 4G - mmio_hole), 256 MiB by default.
-        let lowRAMEnd = min(config.memory, fixedStart ?? Self.xenHoleStart)
+        let lowRAMEnd = min(config.guestRAM, fixedStart ?? Self.xenHoleStart)
         var start = fixedStart ?? Self.xenHoleStart
         if fixedStart == nil {
             while total > end - start {

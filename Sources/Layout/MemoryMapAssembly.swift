@@ -4,7 +4,7 @@ extension Planner {
     static func memoryMap(_ config: MachineConfig, _ memory: MemoryAssignment, functionCount: Int) -> MemoryMap {
         let acpiSize = FirmwareAreas.acpiTablesSize(functionCount: functionCount)
         let romSize = FirmwareAreas.romSize(acpiTablesSize: acpiSize)
-        let highRAMSize = config.memory - memory.lowRAMEnd
+        let highRAMSize = config.guestRAM - memory.lowRAMEnd
         let acpiTables: AddressRange
         let acpi: ACPILayout
         switch config.vmm {

@@ -29,7 +29,7 @@ struct ToolstackPolicy: PlacementRules {
         let low = requests.filter { !$0.canGoHigh }
         let high = requests.filter(\.canGoHigh)
         var assignment = try placeLow(config, low: low)
-        let highRAMLimit = FixedRanges.fourGiB + (config.memory - assignment.lowRAMEnd)
+        let highRAMLimit = FixedRanges.fourGiB + (config.guestRAM - assignment.lowRAMEnd)
         assignment.mmio64 = try MemoryPlacement.window64(config: config, aboveRAM: highRAMLimit, ecam: assignment.ecam,
                                                      highDemand: high)
         try placeHigh(high, into: &assignment)
@@ -42,7 +42,7 @@ struct ToolstackPolicy: PlacementRules {
         var lastFailure: LayoutError?
         for (attempt, holeStart) in try candidateHoleStarts(config).enumerated() {
             let lowRAMEnd = config.vmm == .qemu
-                ? holeStart : min(config.memory, holeStart)
+                ? holeStart : min(config.guestRAM, holeStart)
             let hole = AddressRange(start: holeStart, limit: holeLimit)
             let placedECAM: AddressRange?
             do {
@@ -85,7 +85,7 @@ struct ToolstackPolicy: PlacementRules {
     static func candidateHoleStarts(_ config: MachineConfig) throws(LayoutError) -> [UInt64] {
         let fixedStart = config.mmio.hole.map { FixedRanges.fourGiB - $0 }
         if config.vmm == .qemu {
-            return [MemoryPlacement.qemuLowRAM(memory: config.memory, maxRAMBelow4G: fixedStart)]
+            return [MemoryPlacement.qemuLowRAM(memory: config.guestRAM, maxRAMBelow4G: fixedStart)]
         }
         if let fixedStart { return [fixedStart] }
         var highest = MemoryPlacement.holeLimit(.xen) - FixedRanges.ecamAlignment / 4
@@ -100,8 +100,8 @@ struct ToolstackPolicy: PlacementRules {
         let size = config.ecam.size
         let base = config.ecam.base ?? alignUp(hole.start, FixedRanges.ecamAlignment)
         let window = AddressRange(start: base, size: size)
-        let highRAM = config.memory > lowRAMEnd
-            ? AddressRange(start: FixedRanges.fourGiB, size: config.memory - lowRAMEnd) : nil
+        let highRAM = config.guestRAM > lowRAMEnd
+            ? AddressRange(start: FixedRanges.fourGiB, size: config.guestRAM - lowRAMEnd) : nil
         let accepted = "a 256M-aligned base in the 32-bit hole \(hole) or above high RAM"
         if base < lowRAMEnd || highRAM.map(window.overlaps) == true {
             throw .conflictingInput(field: "ecam.base", value: hex(base),

@@ -56,21 +56,14 @@ public struct ToolstackSettings: Sendable {
         (qemuMachine.map { ["-machine", $0] } ?? []) + qemuGlobals.flatMap { ["-global", $0] }
     }
 
-    /// The memory the guest is given beside RAM for the emulated VGA (xl.cfg `videoram`): libxl
-    /// takes it out of `memory` (libxl_dom.c, libxl__build_hvm: mem_size = max_memkb - video_memkb).
-    /// Zero while the plan has no emulated VGA (`vga = "none"`).
-    /// TODO(XenConfig.vga, XenConfig.videoram): when MachineConfig.xen has them, return the
-    /// description's videoram (libxl_create.c defaults: 8 MiB cirrus, 16 MiB stdvga, 0 none).
-    static func videoRAM(_ config: MachineConfig) -> UInt64 { 0 }
-
     private mutating func setXen(_ plan: Plan, _ config: MachineConfig) {
         let mib = Units.miB
         xl = [
             XLSetting("name", .string(plan.name)),
             XLSetting("type", .string("hvm")),
             XLSetting("device_model_machine", .string("q35"), "the Q35 series' option (patch 12/17); without it libxl builds an i440FX guest"),
-            XLSetting("memory", .int((config.memory + Self.videoRAM(config)) / mib),
-                      "MiB; libxl gives the guest this less videoram as RAM"),
+            XLSetting("memory", .int(config.memory / mib),
+                      "MiB; libxl gives the guest this less videoram as RAM (libxl_dom.c, libxl__build_hvm)"),
             XLSetting("vcpus", .int(UInt64(plan.vcpus))),
         ]
         if holeIsFixed {
@@ -81,14 +74,15 @@ public struct ToolstackSettings: Sendable {
         if !config.xen.platformPCIBarUC {
             xl.append(XLSetting("xen_platform_pci_bar_uc", .int(0)))
         }
-        // TODO(XenConfig.vga, XenConfig.videoram): write the description's `vga` (and
-        // `videoram` when given) here; until then the plan has no emulated VGA, and libxl's
-        // default (cirrus, 8 MiB) would add a device the plan does not have.
-        xl.append(XLSetting("vga", .string("none"), "the plan has no emulated VGA"))
+        xl.append(XLSetting("vga", .string(config.xen.vga.rawValue)))
+        if config.xen.vga != .none {
+            xl.append(XLSetting("videoram", .int(config.xen.videoram / mib), "MiB, taken out of memory by libxl"))
+        }
         let passthrough = passthroughSpecs(plan, config)
         if !passthrough.isEmpty { xl.append(XLSetting("pci", .list(passthrough))) }
         xlUnexpressed += plan.functions.filter { function in
             function.kind != .chipset && !config.devices.contains { $0.id == function.id && $0.passthrough != nil }
+                && !config.xenGuestDevices.contains { $0.id == function.id }
         }.map { function in
             "\(function.id) at \(function.bdf) (\(function.model ?? function.kind.rawValue)): no xl.cfg setting places it; libxl would need device_model_args_hvm"
         }

@@ -118,3 +118,12 @@ extension MachineConfig {
         vmm == .xen ? XenGuest.devices(xen) : []
     }
 }
+
+extension MachineConfig {
+    /// The RAM the guest is built with. libxl takes the emulated VGA's video memory out of
+    /// `memory` (libxl_dom.c, libxl__build_hvm: mem_size = max_memkb - video_memkb); QEMU
+    /// gives the guest all of it.
+    public var guestRAM: UInt64 {
+        vmm == .xen && xen.videoram < memory ? memory - xen.videoram : memory
+    }
+}

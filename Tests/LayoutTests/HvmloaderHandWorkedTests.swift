@@ -17,10 +17,14 @@ import VMConfig
 /// SMBus at 1f.3 (BAR4 I/O 0x40), last in scan order.
 @Suite("hvmloader by hand")
 struct HvmloaderHandWorkedTests {
-    static func xen(_ body: String, memory: String = "2G", buses: Int = 256, mmio: String = "") throws -> Plan {
+    /// A Xen VM without libxl's own devices (they are worked through in the last two cases).
+    static func xen(_ body: String, memory: String = "2G", buses: Int = 256, mmio: String = "",
+                    xen: String = "platform_pci = false\nvga = \"none\"") throws -> Plan {
         try plan("""
             vmm = "xen"
             memory = "\(memory)"
+            [xen]
+            \(xen)
             [ecam]
             policy = "hvmloader"
             buses = \(buses)
@@ -255,5 +259,43 @@ struct HvmloaderHandWorkedTests {
         #expect(function(plan, "d")?.interrupt?.gsi == 24)
         #expect(function(plan, "d")?.interrupt?.pirq == 2)
         #expect(function(plan, "ich9-ahci")?.interrupt?.gsi == 47)
+    }
+
+    /// libxl's defaults: the platform device (QEMU puts it at 02.0: BAR0 I/O 256, BAR1 16M
+    /// prefetchable 32-bit) and a cirrus VGA (03.0: BAR0 32M prefetchable, BAR1 4K, its 64K
+    /// VGA BIOS ROM) with 8M of videoram taken out of the 2G (low RAM ends at 0x7F800000). List:
+    /// ECAM 256M, cirrus BAR0 32M, platform BAR1 16M, cirrus ROM 64K, cirrus BAR1 4K, AHCI 4K;
+    /// total 304M+72K > 192M: hole 0xE0000000. ECAM 0xE0000000, cirrus BAR0 0xF0000000, platform
+    /// BAR1 0xF2000000, ROM 0xF3000000, cirrus BAR1 0xF3010000, AHCI 0xF3011000. I/O: platform
+    /// 0xC000, SMBus 0xC100, AHCI 0xC140.
+    @Test func libxlsOwnDevices() throws {
+        let plan = try Self.xen("", xen: "")
+        #expect(plan.memory.lowRAMEnd == 0x7F80_0000)
+        #expect(plan.memory.hole.start == 0xE000_0000)
+        #expect(plan.ecam?.base == 0xE000_0000)
+        #expect(Self.address(plan, "vga", 0) == 0xF000_0000)
+        #expect(Self.address(plan, "xen-platform", 1) == 0xF200_0000)
+        #expect(Self.address(plan, "vga", 6) == 0xF300_0000)
+        #expect(Self.address(plan, "vga", 1) == 0xF301_0000)
+        #expect(Self.address(plan, "ich9-ahci", 5) == 0xF301_1000)
+        #expect(Self.address(plan, "xen-platform", 0) == 0xC000)
+        #expect(Self.address(plan, "ich9-smbus", 4) == 0xC100)
+        #expect(Self.address(plan, "ich9-ahci", 4) == 0xC140)
+        #expect(function(plan, "xen-platform")?.bdf == BDF(bus: 0, device: 2, function: 0))
+    }
+
+    /// xen_platform_pci_bar_uc = 0: the platform BAR is not listed; it goes to the end of the hole,
+    /// (0xFC000000 - 16M) & ~(16M - 1) = 0xFB000000, which becomes the hole's end. The rest,
+    /// 288M+72K, exceeds [0xF0000000, 0xFB000000) (176M): hole 0xE0000000. ECAM 0xE0000000,
+    /// cirrus BAR0 0xF0000000, ROM 0xF2000000, cirrus BAR1 0xF2010000, AHCI 0xF2011000.
+    @Test func platformBARAtTheEndOfTheHole() throws {
+        let plan = try Self.xen("", xen: "platform_pci_bar_uc = false")
+        #expect(Self.address(plan, "xen-platform", 1) == 0xFB00_0000)
+        #expect(plan.memory.hole.start == 0xE000_0000)
+        #expect(plan.ecam?.base == 0xE000_0000)
+        #expect(Self.address(plan, "vga", 0) == 0xF000_0000)
+        #expect(Self.address(plan, "vga", 6) == 0xF200_0000)
+        #expect(Self.address(plan, "vga", 1) == 0xF201_0000)
+        #expect(Self.address(plan, "ich9-ahci", 5) == 0xF201_1000)
     }
 }

@@ -9,9 +9,9 @@
  *
  * Original Table Header:
  *     Signature        "DSDT"
- *     Length           0x000004D4 (1236)
+ *     Length           0x000004A6 (1190)
  *     Revision         0x02
- *     Checksum         0xB4
+ *     Checksum         0xE4
  *     OEM ID           "GSTFW "
  *     OEM Table ID     "GUESTFW "
  *     OEM Revision     0x00000001 (1)
@@ -84,13 +84,6 @@ DefinitionBlock ("", "DSDT", 2, "GSTFW ", "GUESTFW ", 0x00000001)
                     0xFEBFFFFF,         // Range Maximum
                     0x00000000,         // Translation Offset
                     0xAEC00000,         // Length
-                    ,, , AddressRangeMemory, TypeStatic)
-                QWordMemory (ResourceProducer, PosDecode, MinFixed, MaxFixed, Cacheable, ReadWrite,
-                    0x0000000000000000, // Granularity
-                    0x0000000100000000, // Range Minimum
-                    0x00000008FFFFFFFF, // Range Maximum
-                    0x0000000000000000, // Translation Offset
-                    0x0000000800000000, // Length
                     ,, , AddressRangeMemory, TypeStatic)
             })
             Method (_OSC, 4, NotSerialized)  // _OSC: Operating System Capabilities

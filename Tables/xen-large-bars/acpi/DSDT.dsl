@@ -9,9 +9,9 @@
  *
  * Original Table Header:
  *     Signature        "DSDT"
- *     Length           0x000003A2 (930)
+ *     Length           0x00000428 (1064)
  *     Revision         0x02
- *     Checksum         0x81
+ *     Checksum         0x41
  *     OEM ID           "GSTFW "
  *     OEM Table ID     "GUESTFW "
  *     OEM Revision     0x00000001 (1)
@@ -120,7 +120,7 @@ DefinitionBlock ("", "DSDT", 2, "GSTFW ", "GUESTFW ", 0x00000001)
                 }
             }
 
-            Name (_PRT, Package (0x0C)  // _PRT: PCI Routing Table
+            Name (_PRT, Package (0x14)  // _PRT: PCI Routing Table
             {
                 Package (0x04)
                 {
@@ -184,6 +184,70 @@ DefinitionBlock ("", "DSDT", 2, "GSTFW ", "GUESTFW ", 0x00000001)
                     0x03, 
                     Zero, 
                     0x1B
+                }, 
+
+                Package (0x04)
+                {
+                    0x0003FFFF, 
+                    Zero, 
+                    Zero, 
+                    0x1C
+                }, 
+
+                Package (0x04)
+                {
+                    0x0003FFFF, 
+                    One, 
+                    Zero, 
+                    0x1D
+                }, 
+
+                Package (0x04)
+                {
+                    0x0003FFFF, 
+                    0x02, 
+                    Zero, 
+                    0x1E
+                }, 
+
+                Package (0x04)
+                {
+                    0x0003FFFF, 
+                    0x03, 
+                    Zero, 
+                    0x1F
+                }, 
+
+                Package (0x04)
+                {
+                    0x0004FFFF, 
+                    Zero, 
+                    Zero, 
+                    0x20
+                }, 
+
+                Package (0x04)
+                {
+                    0x0004FFFF, 
+                    One, 
+                    Zero, 
+                    0x21
+                }, 
+
+                Package (0x04)
+                {
+                    0x0004FFFF, 
+                    0x02, 
+                    Zero, 
+                    0x22
+                }, 
+
+                Package (0x04)
+                {
+                    0x0004FFFF, 
+                    0x03, 
+                    Zero, 
+                    0x23
                 }, 
 
                 Package (0x04)
@@ -298,6 +362,16 @@ DefinitionBlock ("", "DSDT", 2, "GSTFW ", "GUESTFW ", 0x00000001)
             Device (S10)
             {
                 Name (_ADR, 0x00020000)  // _ADR: Address
+            }
+
+            Device (S18)
+            {
+                Name (_ADR, 0x00030000)  // _ADR: Address
+            }
+
+            Device (S20)
+            {
+                Name (_ADR, 0x00040000)  // _ADR: Address
             }
 
             Device (SFA)

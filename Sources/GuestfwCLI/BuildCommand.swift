@@ -33,6 +33,9 @@ struct BuildCommand: ParsableCommand {
             let list = plan.unassigned.map { "\($0.id) \($0.bar.map { "BAR\($0) " } ?? "")\($0.kind) (\(Quantity.format($0.size)))" }
             throw CommandError.negative("\(source): the \(plan.policy.rawValue) policy left \(plan.unassigned.count) resource(s) unassigned, and a guest cannot boot that layout: \(list.joined(separator: ", ")); `guestfw plan` shows the layout, `--policy toolstack` may fit")
         }
+        if plan.vmm == .qemu, let refusal = BuildOutputs.imageRefusal(plan) {
+            throw CommandError.negative("\(source): \(refusal)")
+        }
         let tables = try BuildOutputs.tables(plan, options: ACPIOptions(machine.tableIdentity), source: source)
         var files: [(path: String, bytes: [UInt8])] = [
             ("plan.json", Array((plan.json.rendered() + "\n").utf8)),
@@ -69,6 +72,14 @@ struct BuildCommand: ParsableCommand {
 
 /// The parts of a build that turn a Plan into bytes.
 enum BuildOutputs {
+    /// Why the firmware cannot apply a plan safely: every hazard it holds (the firmware programs
+    /// PCIEXBAR with 256 MiB masks below 4 GiB and gives each BAR a page), or nil.
+    static func imageRefusal(_ plan: Plan) -> String? {
+        guard !plan.hazards.isEmpty else { return nil }
+        return "the plan has \(plan.hazards.count) hazard(s) the firmware cannot apply safely, so no image is written: "
+            + plan.hazards.map { "\($0.kind.rawValue) (\($0.detail))" }.joined(separator: "; ")
+    }
+
     static func tables(_ plan: Plan, options: ACPIOptions, source: String) throws(CommandError) -> [PlacedTable] {
         let dsdt = ACPITable(signature: "DSDT", revision: DSDT.revision, body: DSDT.body(plan))
         if let slot = plan.memory.acpi.slot("DSDT"), UInt64(dsdt.length) > slot.capacity {

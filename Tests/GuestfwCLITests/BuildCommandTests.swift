@@ -153,8 +153,9 @@ struct XenBuildTests {
         #expect(run.stdout.contains("no firmware image: vmm = \"xen\""))
     }
 
-    /// memory in MiB (4096, no videoram with vga = "none"); mmio_hole = 1024 because the hole is
-    /// fixed (toolstack policy, mmio.hole); xen_platform_pci = 1 (libxl's default, [xen]'s too);
+    /// memory in MiB (4096, of which libxl gives cirrus, the default vga, its default 8 MiB of
+    /// videoram); mmio_hole = 1024 because the hole is fixed (toolstack policy, mmio.hole);
+    /// xen_platform_pci = 1 (libxl's default, [xen]'s too);
     /// the passthrough function at 00:05.0 keeps its slot with vslot=05.
     @Test func xlConfigLines() throws {
         let (run, files) = try Self.build()
@@ -169,7 +170,8 @@ struct XenBuildTests {
             "vcpus = 4",
             "mmio_hole = 1024",
             "xen_platform_pci = 1",
-            "vga = \"none\"",
+            "vga = \"cirrus\"",
+            "videoram = 8",
             "pci = [ \"0000:65:00.0,vslot=05\" ]",
         ])
     }

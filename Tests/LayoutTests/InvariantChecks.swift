@@ -517,9 +517,9 @@ enum InvariantChecks {
     /// QEMU q35's RAM split (REFERENCE.md): all low below 0xB0000000, else 2G; never more than
     /// max-ram-below-4g (4G - mmio.hole).
     static func qemuLowRAM(_ config: MachineConfig) -> UInt64 {
-        var limit: UInt64 = config.memory >= 0xB000_0000 ? 0x8000_0000 : 0xB000_0000
+        var limit: UInt64 = config.guestRAM >= 0xB000_0000 ? 0x8000_0000 : 0xB000_0000
         if let hole = config.mmio.hole { limit = min(limit, fourGiB - hole) }
-        return min(config.memory, limit)
+        return min(config.guestRAM, limit)
     }
 
     static func ramAccounting(_ plan: Plan, _ config: MachineConfig) -> [String] {
@@ -529,9 +529,9 @@ enum InvariantChecks {
         // On Xen the tables live in hvmloader's reserved area, not in guest RAM.
         let tablesInRAM = config.vmm == .qemu ? plan.memory.acpiTables.size : 0
         let legacyArea = legacy(config.vmm)
-        let expected = config.memory - legacyArea.size - tablesInRAM
+        let expected = config.guestRAM - legacyArea.size - tablesInRAM
         if total != expected {
-            out.append("[ram] E820 RAM totals \(hex(total)), expected memory \(hex(config.memory)) - legacy \(hex(legacyArea.size)) - ACPI tables in RAM \(hex(tablesInRAM)) = \(hex(expected))")
+            out.append("[ram] E820 RAM totals \(hex(total)), expected memory \(hex(config.guestRAM)) - legacy \(hex(legacyArea.size)) - ACPI tables in RAM \(hex(tablesInRAM)) = \(hex(expected))")
         }
         let low = ram.filter { $0.range.limit <= fourGiB }
         let lowEnd = max(low.map(\.range.limit).max() ?? 0, config.vmm == .qemu ? plan.memory.acpiTables.limit : 0)
@@ -546,8 +546,8 @@ enum InvariantChecks {
         if plan.memory.relocatedRAM > highSize {
             out.append("[ram] relocatedRam \(hex(plan.memory.relocatedRAM)) exceeds the RAM above 4G \(hex(highSize))")
         }
-        if lowEnd + highSize != config.memory {
-            out.append("[ram] low RAM end \(hex(lowEnd)) + high RAM \(hex(highSize)) != memory \(hex(config.memory))")
+        if lowEnd + highSize != config.guestRAM {
+            out.append("[ram] low RAM end \(hex(lowEnd)) + high RAM \(hex(highSize)) != memory \(hex(config.guestRAM))")
         }
         if ram.contains(where: { $0.range.overlaps(plan.memory.hole) }) {
             out.append("[ram] RAM overlaps the MMIO hole \(plan.memory.hole)")
@@ -555,7 +555,7 @@ enum InvariantChecks {
         if config.vmm == .qemu {
             let split = qemuLowRAM(config)
             if lowEnd != split {
-                out.append("[ram qemu split] low RAM ends at \(hex(lowEnd)); QEMU's q35 split of \(hex(config.memory))\(config.mmio.hole.map { " with max-ram-below-4g \(hex(fourGiB - $0))" } ?? "") ends it at \(hex(split))")
+                out.append("[ram qemu split] low RAM ends at \(hex(lowEnd)); QEMU's q35 split of \(hex(config.guestRAM))\(config.mmio.hole.map { " with max-ram-below-4g \(hex(fourGiB - $0))" } ?? "") ends it at \(hex(split))")
             }
         }
         return out
@@ -708,7 +708,7 @@ enum InvariantChecks {
            hvmloaderTotal > xenHoleLimit - plan.memory.hole.start {
             let start = plan.memory.hole.start
             let next = start > 0x8000_0000 ? 2 * start - fourGiB : 0  // the hole below 4G doubled
-            let lowRAMAtStart = min(config.memory, 0xF000_0000)
+            let lowRAMAtStart = min(config.guestRAM, 0xF000_0000)
             if start > 0x8000_0000 && next >= 0x8000_0000 && (config.mmio.relocateRAM || next >= lowRAMAtStart) {
                 out.append("[policy hvmloader hole growth] \(unassignedLow.count) 32-bit resources unassigned (e.g. \(missing.id) \(missing.kind) \(hex(missing.size))) while the hole \(plan.memory.hole) could still double to start at \(hex(next))")
             }
@@ -745,7 +745,7 @@ enum InvariantChecks {
         for f in plan.functions where !seen.insert(f.bdf).inserted {
             out.append("[topology] two functions at \(f.bdf)")
         }
-        let expectedCount = config.rootPorts.count + config.devices.count + ChipsetFunctions.all.count
+        let expectedCount = config.rootPorts.count + config.devices.count + config.xenGuestDevices.count + ChipsetFunctions.all.count
         if plan.functions.count != expectedCount {
             out.append("[topology] \(plan.functions.count) functions, expected \(expectedCount)")
         }
@@ -829,7 +829,8 @@ struct IndependentDemand {
             let size = max(bar.size, Self.page)
             return Piece(what: what, size: size, alignment: size)
         }
-        let integrated = config.devices.filter { $0.bus == nil }
+        // libxl's own devices (platform device, VGA) sit on bus 0 like integrated endpoints.
+        let integrated = config.devices.filter { $0.bus == nil } + config.xenGuestDevices
         var bus0: [(String, BARSpec)] = integrated.flatMap { d in InvariantChecks.expectedBARs(d).map { (d.id, $0) } }
         bus0 += ChipsetFunctions.all.flatMap { chip in chip.model.bars.map { (chip.id, $0) } }
         bus0 += config.rootPorts.map { ($0.id, BARSpec(index: 0, kind: .mem32, size: 0x1000)) }
@@ -913,8 +914,8 @@ extension InvariantChecks {
         }
         let holeLimit = config.vmm == .qemu ? qemuHoleLimit : xenHoleLimit
         return starts.compactMap { start in
-            let lowEnd = config.vmm == .qemu ? start : min(config.memory, start)
-            let highRAM = config.memory > lowEnd ? AddressRange(start: fourGiB, size: config.memory - lowEnd) : nil
+            let lowEnd = config.vmm == .qemu ? start : min(config.guestRAM, start)
+            let highRAM = config.guestRAM > lowEnd ? AddressRange(start: fourGiB, size: config.guestRAM - lowEnd) : nil
             let base = config.ecam.base ?? (start + ecamAlignment - 1) / ecamAlignment * ecamAlignment
             let ecam = AddressRange(start: base, size: config.ecam.size)
             if base < lowEnd || highRAM.map(ecam.overlaps) == true { return nil }
@@ -944,7 +945,7 @@ extension InvariantChecks {
     /// The 64-bit window the toolstack could have above `layout`: from the first GiB boundary above
     /// high RAM and a high ECAM, mmio.window64 long when given, else up to 2^phys_bits.
     static func window64(_ config: MachineConfig, _ layout: LowLayout) -> AddressRange? {
-        var floor = max(fourGiB, fourGiB + (config.memory - layout.lowRAMEnd))
+        var floor = max(fourGiB, fourGiB + (config.guestRAM - layout.lowRAMEnd))
         if layout.ecam.start >= fourGiB { floor = max(floor, layout.ecam.limit) }
         let start = (floor + giB - 1) / giB * giB
         let limit = UInt64(1) << UInt64(config.physBits)
@@ -1026,10 +1027,10 @@ extension InvariantChecks {
         case .conflictingInput(let field, let value, _, _) where field == "mmio.window64":
             // Even above the least high RAM any layout leaves, the window must end within phys_bits.
             let lowEnd = config.vmm == .qemu ? qemuLowRAM(config)
-                : min(config.memory, config.mmio.hole.map { fourGiB - $0 } ?? 0xF000_0000)
+                : min(config.guestRAM, config.mmio.hole.map { fourGiB - $0 } ?? 0xF000_0000)
             // The window also starts above an ECAM placed above 4 GiB.
             let highECAMEnd = config.ecam.base.map { $0 >= fourGiB ? $0 + config.ecam.size : 0 } ?? 0
-            let floor = max(fourGiB, fourGiB + config.memory - lowEnd, config.ecam.policy == .toolstack ? highECAMEnd : 0)
+            let floor = max(fourGiB, fourGiB + config.guestRAM - lowEnd, config.ecam.policy == .toolstack ? highECAMEnd : 0)
             let start = (floor + (1 << 30) - 1) / (1 << 30) * (1 << 30)
             let limit = UInt64(1) << config.physBits
             if let window = config.mmio.window64, start >= limit || window > limit - start {
@@ -1047,7 +1048,7 @@ extension InvariantChecks {
             } else {
                 // The base is clear of RAM in the smallest hole; only the hole the 32-bit demand
                 // needs moves RAM onto it. No layout exists, but it is not the base alone.
-                out.append("[err conflict from hole growth] \(field) = \(value): \(problem) -- with the smallest hole (low RAM up to \(hex(min(config.memory, 0xF000_0000)))) the ECAM meets no RAM; no admissible hole both holds the 32-bit demand (\(hex(IndependentDemand.total(demand.low)))) and keeps RAM off the ECAM, so no layout exists, but the error blames ecam.base as bad input (exit 2) rather than the 32-bit demand (lowWindowTooSmall, exit 1)")
+                out.append("[err conflict from hole growth] \(field) = \(value): \(problem) -- with the smallest hole (low RAM up to \(hex(min(config.guestRAM, 0xF000_0000)))) the ECAM meets no RAM; no admissible hole both holds the 32-bit demand (\(hex(IndependentDemand.total(demand.low)))) and keeps RAM off the ECAM, so no layout exists, but the error blames ecam.base as bad input (exit 2) rather than the 32-bit demand (lowWindowTooSmall, exit 1)")
             }
         }
         return (out, confirmation)
@@ -1071,18 +1072,18 @@ extension InvariantChecks {
         if config.vmm == .qemu {
             lowEnd = qemuLowRAM(config)
         } else if let hole = config.mmio.hole {
-            lowEnd = min(config.memory, fourGiB - hole)
+            lowEnd = min(config.guestRAM, fourGiB - hole)
         } else {
             // The smallest Xen hole that can hold a low ECAM starts at or below it (and at 0xF0000000 at most).
             let highest: UInt64 = base < fourGiB ? min(0xF000_0000, base / ecamAlignment * ecamAlignment) : 0xF000_0000
-            lowEnd = min(config.memory, highest)
+            lowEnd = min(config.guestRAM, highest)
         }
         if base < fourGiB {
             if base < lowEnd { return "below the end of low RAM \(hex(lowEnd))" }
             if ecam.limit > holeLimit { return "past the hole's end \(hex(holeLimit))" }
             return nil
         }
-        let high = config.memory > lowEnd ? AddressRange(start: fourGiB, size: config.memory - lowEnd) : nil
+        let high = config.guestRAM > lowEnd ? AddressRange(start: fourGiB, size: config.guestRAM - lowEnd) : nil
         if let high, high.overlaps(ecam) { return "over high RAM \(high)" }
         return nil
     }

@@ -32,7 +32,7 @@ struct MemoryMapTests {
     }
 
     @Test func xenLowRAMEndsBelowTheDefaultHole() throws {
-        let plan = try plan("vmm = \"xen\"\nmemory = \"4G\"\n[ecam]\nbuses = 64\n")
+        let plan = try plan("vmm = \"xen\"\nmemory = \"4G\"\n[ecam]\nbuses = 64\n[xen]\nvga = \"none\"\n")
         #expect(plan.memory.lowRAMEnd == 0xF000_0000)
         #expect(plan.memory.highRAM?.size == 4 * GiB - 0xF000_0000)
     }
@@ -66,14 +66,14 @@ struct HvmloaderPolicyTests {
     /// 3.75 GiB of RAM: doubling to 0xE0000000 would cover RAM, which libxl forbids by default,
     /// so the hole stays at 0xF0000000 and a 256 MiB ECAM cannot fit in its 192 MiB.
     @Test func xenWithoutRelocationLeavesTheECAMUnassigned() throws {
-        let plan = try plan("vmm = \"xen\"\nmemory = \"3840M\"\n")
+        let plan = try plan("vmm = \"xen\"\nmemory = \"3840M\"\n[xen]\nvga = \"none\"\n")
         #expect(plan.memory.hole.start == 0xF000_0000)
         #expect(plan.ecam == nil)
         #expect(plan.unassigned.contains { $0.kind == "ecam" && $0.size == 256 * MiB })
     }
 
     @Test func xenWithRelocationMovesRAMAboveFourGiB() throws {
-        let plan = try plan("vmm = \"xen\"\nmemory = \"3840M\"\n[mmio]\nrelocate_ram = true\n")
+        let plan = try plan("vmm = \"xen\"\nmemory = \"3840M\"\n[mmio]\nrelocate_ram = true\n[xen]\nvga = \"none\"\n")
         #expect(plan.memory.hole.start == 0xE000_0000)
         #expect(plan.memory.relocatedRAM == 0xF000_0000 - 0xE000_0000)
         #expect(plan.memory.lowRAMEnd == 0xE000_0000)

@@ -42,6 +42,7 @@ struct XenMemoryMapTests {
         Entry(start: 0xFC02_1000, limit: 1 << 32, type: .reserved),
     ]
 
+    /// Each VM has `vga = "none"`: libxl would otherwise take the VGA's video memory out of RAM.
     /// 2 GiB with `mmio_hole` 1 GiB and the toolstack's ECAM at 0xC0000000 (64 buses, 64 MiB):
     /// lowmem_end = min(2 GiB, 4 GiB - 1 GiB) = 0x80000000, no high RAM; the 32-bit hole
     /// [0xC0000000, 0xFC000000) is a gap except for the ECAM [0xC0000000, 0xC4000000).
@@ -57,6 +58,8 @@ struct XenMemoryMapTests {
             buses = 64
             [mmio]
             hole = "1G"
+            [xen]
+            vga = "none"
             """)
         #expect(Self.entries(plan) == Self.belowOneMiB + [
             Entry(start: 0x10_0000, limit: 0x8000_0000, type: .ram),
@@ -75,6 +78,8 @@ struct XenMemoryMapTests {
             vcpus = 4
             [ecam]
             buses = 64
+            [xen]
+            vga = "none"
             """)
         let ecam = try #require(plan.ecam)
         #expect(ecam.base >= 0xF000_0000 && ecam.range.limit <= 0xFC00_0000)
@@ -99,6 +104,8 @@ struct XenMemoryMapTests {
             vcpus = 1
             [mmio]
             relocate_ram = true
+            [xen]
+            vga = "none"
             """)
         #expect(plan.memory.relocatedRAM == 256 * MiB)
         #expect(Self.entries(plan) == Self.belowOneMiB + [

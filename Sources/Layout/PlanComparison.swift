@@ -7,7 +7,7 @@ public struct PlanComparison: Sendable {
         case ecamBase = "ECAM base", ecamSize = "ECAM size", holeStart = "hole start", holeSize = "hole size"
         case lowRAMKept = "low RAM kept", ramRelocated = "RAM relocated"
         case barsAbove4G = "BARs above 4G", sizeAbove4G = "size above 4G", window64 = "64-bit window"
-        case window32 = "32-bit window", unassigned = "unassigned"
+        case window32 = "32-bit window", unassigned = "unassigned", hazards = "hazards"
     }
 
     public struct Row: Sendable, Equatable {
@@ -98,6 +98,8 @@ public struct PlanComparison: Sendable {
         case .window64: return plan.windows.mmio64.map(\.description) ?? "none"
         case .window32: return plan.windows.mmio32Ranges.map(\.description).joined(separator: " ")
         case .unassigned: return String(plan.unassigned.count)
+        case .hazards:
+            return plan.hazards.isEmpty ? "0" : "\(plan.hazards.count) (\(plan.hazards.map(\.kind.rawValue).joined(separator: ", ")))"
         }
     }
 

@@ -11,6 +11,10 @@ public struct MachineConfig: Sendable, Hashable {
     public var rootPorts: [RootPort]
     public var devices: [Device]
     public var tableIdentity: TableIdentity
+    /// `[[switch]]`, `[[pci_bridge]]`, `[[host_bridge]]`: the tree beyond root ports.
+    public var switches: [Switch] = []
+    public var pciBridges: [PCIBridge] = []
+    public var hostBridges: [HostBridge] = []
     /// `[xen]`: the devices libxl adds to every HVM guest (only read when vmm = "xen").
     public var xen: XenConfig = XenConfig()
 
@@ -131,6 +135,8 @@ public struct Reservation: Sendable, Hashable {
 
 public struct RootPort: Sendable, Hashable {
     public var id: String
+    /// The host bridge (`[[host_bridge]]` id) whose bus holds it; nil = PCI0's bus 0.
+    public var bus: String? = nil
     public var addr: SlotAddress?
     public var hotplug: Bool
     public var reserve: Reservation
@@ -147,7 +153,8 @@ public struct Device: Sendable, Hashable {
     public var id: String
     /// A catalog model, or nil for passthrough with explicit BARs.
     public var model: String?
-    /// The root port it sits behind; nil = integrated endpoint on bus 0.
+    /// The root port, switch downstream port or PCI bridge it sits behind; nil = integrated
+    /// endpoint on bus 0.
     public var bus: String?
     public var addr: SlotAddress?
     /// Model parameter: the shared-memory size of ivshmem-plain.

@@ -52,7 +52,7 @@ struct HandoffRecords {
         record.bus = UInt8(function.bdf.bus)
         record.device = UInt8(function.bdf.device)
         record.function = UInt8(function.bdf.function)
-        record.kind = function.kind == .rootPort ? HandoffFunction.kindBridge : HandoffFunction.kindEndpoint
+        record.kind = function.kind.isBridge ? HandoffFunction.kindBridge : HandoffFunction.kindEndpoint
         // A passthrough device's ids are unknown to the plan: 0 tells the firmware not to check them.
         record.vendorID = function.vendorID ?? 0
         record.deviceID = function.deviceID ?? 0
@@ -93,7 +93,7 @@ struct HandoffRecords {
             || function.windows?.mem != nil || function.windows?.pref != nil {
             command |= memoryDecode
         }
-        if function.kind == .rootPort { command |= busMaster }
+        if function.kind.isBridge { command |= busMaster }
         return command
     }
 

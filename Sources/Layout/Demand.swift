@@ -24,18 +24,25 @@ struct Request: Hashable {
     var scanOrder: Int = .max
 }
 
-/// What one root port needs below it, sized bottom-up.
-struct PortDemand {
-    var portID: String
+/// What one bridge needs below it, sized bottom-up: its windows hold the BARs of the functions
+/// on its secondary bus, the BARs of the bridges there, and those bridges' own windows, so a
+/// window is just another resource of its parent (the shape of SeaBIOS's pciinit).
+struct BridgeDemand {
+    var bridgeID: String
     var io: Request?
     var mem: Request?
     var pref: Request?
-    /// The BARs each window holds, in placement order.
+    /// What each window holds, in placement order.
     var ioChildren: [Request]
     var memChildren: [Request]
     var prefChildren: [Request]
+    /// The bridges on its secondary bus.
+    var children: [BridgeDemand]
     /// True when the I/O window is only there because of the hot-plug default.
     var ioIsDefaultOnly: Bool
+
+    /// This bridge and every bridge below it, parents first.
+    var all: [BridgeDemand] { [self] + children.flatMap(\.all) }
 }
 
 enum Granule {
@@ -81,34 +88,38 @@ extension ResourceOwner {
     }
 }
 
-extension PortDemand {
-    init(_ port: Topology.Port) {
-        let reserve = port.port.effectiveReserve
-        let bars = port.children.flatMap { child in child.bars.map { (child.id, $0) } }
-        ioChildren = bars.filter { $0.1.kind == .io }.map { Request(bar: $0.1, owner: $0.0) }.sorted(by: placementOrder)
+extension BridgeDemand {
+    init(_ bridge: Topology.Bridge) {
+        children = bridge.bridges.map(BridgeDemand.init)
+        let bars = bridge.endpoints.flatMap { child in child.bars.map { (child.id, $0) } }
+            + bridge.bridges.flatMap { child in child.model.bars.map { (child.id, $0) } }
         // Only 64-bit prefetchable BARs go in the prefetchable window, so it can always be 64-bit;
         // a 32-bit prefetchable BAR lives in the memory window, which Linux accepts.
         let inPref = { (bar: BARSpec) in bar.kind == .mem64 && bar.prefetchable }
-        prefChildren = bars.filter { inPref($0.1) }.map { Request(bar: $0.1, owner: $0.0) }.sorted(by: placementOrder)
-        memChildren = bars.filter { $0.1.kind != .io && !inPref($0.1) }
+        ioChildren = (bars.filter { $0.1.kind == .io }.map { Request(bar: $0.1, owner: $0.0) }
+            + children.compactMap(\.io)).sorted(by: placementOrder)
+        prefChildren = (bars.filter { inPref($0.1) }.map { Request(bar: $0.1, owner: $0.0) }
+            + children.compactMap(\.pref)).sorted(by: placementOrder)
+        memChildren = (bars.filter { $0.1.kind != .io && !inPref($0.1) }
             .map { var request = Request(bar: $0.1, owner: $0.0); request.canGoHigh = false; return request }
-            .sorted(by: placementOrder)
-        portID = port.port.id
-        io = PortDemand.window(.io, port: portID, children: ioChildren, minimum: reserve.io ?? 0, granule: Granule.ioWindow, canGoHigh: false)
-        mem = PortDemand.window(.mem, port: portID, children: memChildren, minimum: reserve.mem ?? 0, granule: Granule.memWindow, canGoHigh: false)
-        pref = PortDemand.window(.pref, port: portID, children: prefChildren, minimum: reserve.pref64 ?? 0, granule: Granule.memWindow, canGoHigh: true)
-        ioIsDefaultOnly = ioChildren.isEmpty && port.port.reserve.io == nil && port.port.hotplug
+            + children.compactMap(\.mem)).sorted(by: placementOrder)
+        bridgeID = bridge.id
+        let reserve = bridge.effectiveReserve
+        io = BridgeDemand.window(.io, bridge: bridgeID, children: ioChildren, minimum: reserve.io ?? 0, granule: Granule.ioWindow, canGoHigh: false)
+        mem = BridgeDemand.window(.mem, bridge: bridgeID, children: memChildren, minimum: reserve.mem ?? 0, granule: Granule.memWindow, canGoHigh: false)
+        pref = BridgeDemand.window(.pref, bridge: bridgeID, children: prefChildren, minimum: reserve.pref64 ?? 0, granule: Granule.memWindow, canGoHigh: true)
+        ioIsDefaultOnly = ioChildren.isEmpty && bridge.reserve.io == nil && bridge.isPort && bridge.hotplug
     }
 
     /// A window large enough for its children packed in placement order, rounded to the
     /// window granularity, and no smaller than the reservation; nil when nothing needs it.
-    static func window(_ kind: WindowKind, port: String, children: [Request], minimum: UInt64,
+    static func window(_ kind: WindowKind, bridge: String, children: [Request], minimum: UInt64,
                        granule: UInt64, canGoHigh: Bool) -> Request? {
         let packed = packedSize(children)
         let size = max(alignUp(packed, granule), alignUp(minimum, granule))
         guard size > 0 else { return nil }
         let alignment = max(granule, children.map(\.alignment).max() ?? 0)
-        return Request(owner: .window(portID: port, kind), size: size, alignment: alignment,
+        return Request(owner: .window(portID: bridge, kind), size: size, alignment: alignment,
                        canGoHigh: canGoHigh, kindName: kind.rawValue)
     }
 }
@@ -118,7 +129,7 @@ func packedSize(_ requests: [Request]) -> UInt64 {
     requests.reduce(0) { offset, request in alignUp(offset, request.alignment) + request.size }
 }
 
-extension RootPort {
+extension Topology.Bridge {
     /// The reservation in force: explicit values, else the hot-plug defaults for a hot-pluggable
     /// port (what Linux would otherwise add itself, reassigning), else nothing.
     var effectiveReserve: Reservation {

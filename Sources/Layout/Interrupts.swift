@@ -20,11 +20,11 @@ public enum Q35Interrupts {
     /// Below a root port the pin is swizzled by the device number, as PCI bridges do.
     public static func swizzle(device: Int, pin: Int) -> Int { (device + pin) % 4 }
 
-    static func route(pin functionPin: UInt8, bdf: BDF, behindPortAt portSlot: Int?, routing: InterruptRouting) -> INTxRoute? {
+    /// A function's pin as it reaches bus 0: at `rootSlot`, rotated by `offset` (the sum of
+    /// the device numbers on the way up, each bridge's swizzle).
+    static func route(pin functionPin: UInt8, rootSlot: Int, offset: Int, routing: InterruptRouting) -> INTxRoute? {
         guard (1...4).contains(functionPin) else { return nil }
-        let pin = Int(functionPin) - 1
-        let rootSlot = portSlot ?? bdf.device
-        let rootPin = portSlot == nil ? pin : swizzle(device: bdf.device, pin: pin)
+        let rootPin = (Int(functionPin) - 1 + offset) % 4
         return INTxRoute(pin: Int(functionPin), rootSlot: rootSlot, rootPin: rootPin,
                          pirq: routing.line(slot: rootSlot, pin: rootPin), gsi: routing.gsi(slot: rootSlot, pin: rootPin))
     }

@@ -118,9 +118,19 @@ func format2(_ value: Int) -> String {
 
 public enum FunctionKind: String, Sendable, Hashable {
     case rootPort = "root-port"
+    /// A PCIe switch's upstream port (x3130-upstream) and its downstream ports (xio3130-downstream).
+    case switchUpstream = "switch-upstream"
+    case switchDownstream = "switch-downstream"
+    /// A bridge to a conventional PCI bus (pcie-pci-bridge, pci-bridge).
+    case pciBridge = "pci-bridge"
     case endpoint
     /// ICH9 functions QEMU's q35 always has (AHCI, SMBus): planned so Linux reassigns nothing.
     case chipset
+}
+
+extension FunctionKind {
+    /// Has a secondary bus, bus numbers and windows.
+    public var isBridge: Bool { self != .endpoint && self != .chipset }
 }
 
 public struct PlannedBAR: Sendable, Hashable {

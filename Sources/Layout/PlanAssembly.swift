@@ -1,13 +1,15 @@
 import VMConfig
 
 extension Planner {
-    static func assemble(_ config: MachineConfig, topology: Topology, demands: [PortDemand], memory: MemoryAssignment,
+    static func assemble(_ config: MachineConfig, topology: Topology, demands: [BridgeDemand], memory: MemoryAssignment,
                          addresses: [ResourceOwner: UInt64], unassigned: [Request], warnings: [String]) -> Plan {
         let routing = config.vmm.interruptRouting
-        let functions = (topology.rootEndpoints.map { endpointFunction($0, behindPortAt: nil, routing, addresses) }
-            + zip(topology.ports, demands).flatMap { port, demand in
-                [portFunction(port, demand, routing, addresses)] + port.children.map { endpointFunction($0, behindPortAt: port.address.device, routing, addresses) }
-            }).sorted { $0.bdf < $1.bdf }
+        let busZero = topology.rootEndpoints.map {
+            endpointFunction($0, uplink: Uplink(rootSlot: $0.bdf.device, offset: 0), routing, addresses)
+        }
+        let functions = (busZero + zip(topology.bridges, demands).flatMap { bridge, demand in
+            subtreeFunctions(bridge, demand, uplink: Uplink(rootSlot: bridge.bdf.device, offset: 0), routing, addresses)
+        }).sorted { $0.bdf < $1.bdf }
         let memoryMap = memoryMap(config, memory, functionCount: functions.count)
         let ecam = memory.ecam.map {
             ECAMWindow(base: $0.start, size: $0.size, segment: 0, busStart: 0, busEnd: config.ecam.buses - 1)
@@ -25,12 +27,33 @@ extension Planner {
             warnings: warnings + config.descriptionWarnings)
     }
 
+    /// How a pin raised on a bus reaches bus 0: the bus 0 slot it arrives at, and how far the
+    /// bridges above have rotated it (each adds the device number it sits at).
+    struct Uplink {
+        var rootSlot: Int
+        var offset: Int
+
+        func below(device: Int) -> Uplink { Uplink(rootSlot: rootSlot, offset: offset + device) }
+    }
+
+    /// A bridge, the functions on its bus and everything below them.
+    static func subtreeFunctions(_ bridge: Topology.Bridge, _ demand: BridgeDemand, uplink: Uplink,
+                                 _ routing: InterruptRouting, _ addresses: [ResourceOwner: UInt64]) -> [PlannedFunction] {
+        let below = { (device: Int) in uplink.below(device: device) }
+        let own = bridgeFunction(bridge, demand, uplink: uplink, routing, addresses)
+        let endpoints = bridge.endpoints.map { endpointFunction($0, uplink: below($0.bdf.device), routing, addresses) }
+        let nested = zip(bridge.bridges, demand.children).flatMap { child, childDemand in
+            subtreeFunctions(child, childDemand, uplink: below(child.bdf.device), routing, addresses)
+        }
+        return [own] + endpoints + nested
+    }
+
     static func plannedBARs(_ bars: [BARSpec], owner: String, _ addresses: [ResourceOwner: UInt64]) -> [PlannedBAR] {
         bars.map { PlannedBAR(index: $0.index, kind: $0.kind, prefetchable: $0.prefetchable, size: $0.size,
                               address: addresses[.bar(id: owner, index: $0.index)]) }
     }
 
-    static func endpointFunction(_ endpoint: Topology.Endpoint, behindPortAt portSlot: Int?, _ routing: InterruptRouting,
+    static func endpointFunction(_ endpoint: Topology.Endpoint, uplink: Uplink, _ routing: InterruptRouting,
                                  _ addresses: [ResourceOwner: UInt64]) -> PlannedFunction {
         // A passthrough function's pin is unknown here; INTA is what nearly every function uses.
         let pin = endpoint.model?.interruptPin ?? 1
@@ -39,24 +62,24 @@ extension Planner {
             vendorID: endpoint.model?.vendorID, deviceID: endpoint.model?.deviceID, classCode: endpoint.model?.classCode,
             secondaryBus: nil, subordinateBus: nil, windows: nil, hotplug: false, slotNumber: nil,
             bars: plannedBARs(endpoint.bars, owner: endpoint.id, addresses),
-            interrupt: Q35Interrupts.route(pin: pin, bdf: endpoint.bdf, behindPortAt: portSlot, routing: routing))
+            interrupt: Q35Interrupts.route(pin: pin, rootSlot: uplink.rootSlot, offset: uplink.offset, routing: routing))
     }
 
-    static func portFunction(_ port: Topology.Port, _ demand: PortDemand, _ routing: InterruptRouting, _ addresses: [ResourceOwner: UInt64]) -> PlannedFunction {
-        let model = DeviceCatalog.rootPort
-        let bdf = BDF(bus: 0, device: port.address.device, function: port.address.function)
+    static func bridgeFunction(_ bridge: Topology.Bridge, _ demand: BridgeDemand, uplink: Uplink,
+                               _ routing: InterruptRouting, _ addresses: [ResourceOwner: UInt64]) -> PlannedFunction {
+        let model = bridge.model
         func window(_ request: Request?) -> AddressRange? {
             guard let request, let base = addresses[request.owner] else { return nil }
             return AddressRange(start: base, size: request.size)
         }
         return PlannedFunction(
-            bdf: bdf, id: port.port.id, kind: .rootPort, model: model.name,
+            bdf: bridge.bdf, id: bridge.id, kind: bridge.kind, model: model.name,
             vendorID: model.vendorID, deviceID: model.deviceID, classCode: model.classCode,
-            secondaryBus: port.secondaryBus, subordinateBus: port.subordinateBus,
+            secondaryBus: bridge.secondaryBus, subordinateBus: bridge.subordinateBus,
             windows: BridgeWindows(io: window(demand.io), mem: window(demand.mem), pref: window(demand.pref)),
-            hotplug: port.port.hotplug, slotNumber: port.slotNumber,
-            bars: plannedBARs(model.bars, owner: port.port.id, addresses),
-            interrupt: Q35Interrupts.route(pin: model.interruptPin, bdf: bdf, behindPortAt: nil, routing: routing))
+            hotplug: bridge.isPort && bridge.hotplug, slotNumber: bridge.slotNumber,
+            bars: plannedBARs(model.bars, owner: bridge.id, addresses),
+            interrupt: Q35Interrupts.route(pin: model.interruptPin, rootSlot: uplink.rootSlot, offset: uplink.offset, routing: routing))
     }
 
     /// Every resource left without an address: what the policy could not place, and the BARs

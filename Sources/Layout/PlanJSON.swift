@@ -69,7 +69,7 @@ extension PlannedFunction {
             ("device", .optional(deviceID) { .string(hex4($0)) }),
             ("class", .optional(classCode) { .hex(UInt64($0)) }),
         ]
-        if kind == .rootPort {
+        if kind.isBridge {
             members += [
                 ("secondaryBus", .optional(secondaryBus, JSONText.int)),
                 ("subordinateBus", .optional(subordinateBus, JSONText.int)),

@@ -9,13 +9,13 @@ public enum Planner {
 
     public static func plan(_ config: MachineConfig) throws(LayoutError) -> Plan {
         let topology = Topology(config)
-        let demands = topology.ports.map(PortDemand.init)
+        let demands = topology.bridges.map(BridgeDemand.init)
         let rules = config.ecam.policy.rules(for: config)
         let input = PlacementInput(
             busZero: busZeroRequests(topology, rules),
             windows: demands.flatMap { [$0.io, $0.mem, $0.pref].compactMap { $0 } },
-            defaultOnlyIO: Set(demands.filter(\.ioIsDefaultOnly).map(\.portID)),
-            explicitIO: Set(topology.ports.filter { $0.port.reserve.io != nil }.map(\.port.id)),
+            defaultOnlyIO: Set(demands.filter(\.ioIsDefaultOnly).map(\.bridgeID)),
+            explicitIO: Set(topology.bridges.filter { $0.reserve.io != nil }.map(\.id)),
             xenPlatformIDs: Set(topology.rootEndpoints.filter { $0.model?.isXenPlatform == true }.map(\.id)))
         let assignment = try rules.place(input)
         var addresses = assignment.addresses
@@ -33,10 +33,10 @@ public enum Planner {
         let endpoints = topology.rootEndpoints.flatMap { endpoint in
             endpoint.bars.map { rules.request(for: $0, owner: endpoint.id, scanOrder: scanOrder(endpoint.bdf.devfn, $0)) }
         }
-        let ports = topology.ports.flatMap { port in
-            DeviceCatalog.rootPort.bars.map { rules.request(for: $0, owner: port.port.id, scanOrder: scanOrder(port.address.devfn, $0)) }
+        let bridges = topology.bridges.flatMap { bridge in
+            bridge.model.bars.map { rules.request(for: $0, owner: bridge.id, scanOrder: scanOrder(bridge.bdf.devfn, $0)) }
         }
-        return endpoints + ports
+        return endpoints + bridges
     }
 
     static func scanOrder(_ devfn: Int, _ bar: BARSpec) -> Int { devfn * 8 + bar.index }
@@ -54,8 +54,8 @@ public enum Planner {
 
     /// Top-down: a placed window's children are packed from its base in placement order, which
     /// keeps each naturally aligned because the window is aligned to its largest child.
-    static func fillWindows(_ demands: [PortDemand], addresses: inout [ResourceOwner: UInt64]) {
-        for demand in demands {
+    static func fillWindows(_ demands: [BridgeDemand], addresses: inout [ResourceOwner: UInt64]) {
+        for demand in demands.flatMap(\.all) {
             for (window, children) in [(demand.io, demand.ioChildren), (demand.mem, demand.memChildren), (demand.pref, demand.prefChildren)] {
                 guard let window, let base = addresses[window.owner] else { continue }
                 var cursor = base

@@ -29,6 +29,8 @@ public struct DeviceModel: Sendable, Hashable {
 public enum Placement: String, Sendable, Hashable, CaseIterable {
     case rootBus = "root-bus"
     case rootPort = "root-port"
+    /// On a conventional PCI bus behind a PCI bridge.
+    case conventional = "conventional-bus"
 }
 
 public enum DeviceCatalog {

@@ -7,10 +7,9 @@ enum HostBridge {
     static func device(_ plan: Plan) -> AML.Device {
         let busZero = plan.functions.filter { $0.bdf.bus == 0 }
         let children: [any AMLTerm] = busZero.compactMap { function in
-            switch function.kind {
-            case .rootPort: RootPorts.device(function, plan: plan)
-            case .endpoint, .chipset: endpointDevice(function)
-            }
+            function.kind.isBridge
+                ? Bridges.device(function, plan: plan, uplink: Routing.Uplink(rootSlot: function.bdf.device, offset: 0))
+                : endpointDevice(function)
         }
         return AML.Device("PCI0", [
             AML.Name("_HID", AML.EISAID("PNP0A08")),

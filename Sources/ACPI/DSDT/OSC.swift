@@ -10,7 +10,7 @@ enum OSC {
     static let nativeHotplug: UInt64 = 1 << 0, pme: UInt64 = 1 << 2, aer: UInt64 = 1 << 3, pcieCapability: UInt64 = 1 << 4
 
     static func grantedControls(_ plan: Plan) -> UInt64 {
-        let anyHotplug = plan.functions.contains { $0.kind == .rootPort && $0.hotplug }
+        let anyHotplug = plan.functions.contains { $0.kind.isBridge && $0.hotplug }
         return (anyHotplug ? nativeHotplug : 0) | pme | aer | pcieCapability
     }
 

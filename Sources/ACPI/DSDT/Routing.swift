@@ -15,12 +15,24 @@ enum Routing {
         })
     }
 
-    /// Behind a root port only device 0 exists (a PCIe link); its pin P arrives at the port as
-    /// pin (0 + P) mod 4 of the port's own slot.
-    static func secondaryBusTable(_ port: PlannedFunction, routing: InterruptRouting) -> AML.Package {
-        AML.Package((0..<4).map { pin in
-            let rootPin = Q35Interrupts.swizzle(device: 0, pin: pin)
-            return entry(slot: 0, pin: pin, gsi: routing.gsi(slot: port.bdf.device, pin: rootPin))
+    /// How a pin raised on a bridge's secondary bus reaches bus 0: the bus 0 slot, and the
+    /// rotation the bridges above add (each the device number it sits at).
+    struct Uplink {
+        var rootSlot: Int
+        var offset: Int
+
+        func below(device: Int) -> Uplink { Uplink(rootSlot: rootSlot, offset: offset + device) }
+    }
+
+    /// Every slot on the bus (slot 0 always: a port's link, a hot-plug target) and its four pins:
+    /// pin P of slot S arrives at the bridge as (S + P) mod 4, then rotates on up.
+    static func secondaryBusTable(_ bridge: PlannedFunction, children: [PlannedFunction], uplink: Uplink,
+                                  routing: InterruptRouting) -> AML.Package {
+        let slots = Set([0] + children.map(\.bdf.device)).sorted()
+        return AML.Package(slots.flatMap { slot in
+            (0..<4).map { pin in
+                entry(slot: slot, pin: pin, gsi: routing.gsi(slot: uplink.rootSlot, pin: (pin + slot + uplink.offset) % 4))
+            }
         })
     }
 

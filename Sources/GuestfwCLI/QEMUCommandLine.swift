@@ -42,16 +42,29 @@ struct QEMUCommandLine {
 
     func device(_ function: PlannedFunction, config: MachineConfig, plan: Plan, multifunction: Set<[Int]>) throws(Refusal) -> [String] {
         let parent = function.bdf.bus == 0 ? "pcie.0"
-            : plan.functions.first { $0.kind == .rootPort && $0.secondaryBus == function.bdf.bus }?.id ?? "pcie.0"
+            : plan.functions.first { $0.kind.isBridge && $0.secondaryBus == function.bdf.bus }?.id ?? "pcie.0"
         var properties = ["id=\(function.id)", "bus=\(parent)",
                           "addr=0x\(String(function.bdf.device, radix: 16)).\(function.bdf.function)"]
         if function.bdf.function == 0 && multifunction.contains([function.bdf.bus, function.bdf.device]) {
             properties.append("multifunction=on")
         }
         var extra: [String] = []
-        if function.kind == .rootPort {
+        switch function.kind {
+        case .rootPort:
             properties += rootPortProperties(function, config: config)
             return ["-device", (["pcie-root-port"] + properties).joined(separator: ",")]
+        case .switchDownstream:
+            // xio3130-downstream has chassis, slot and hotplug but none of the reservation properties.
+            let slot = function.slotNumber ?? 0
+            properties += ["chassis=\(slot)", "slot=\(slot)"] + (function.hotplug ? [] : ["hotplug=off"])
+            return ["-device", (["xio3130-downstream"] + properties).joined(separator: ",")]
+        case .switchUpstream, .pciBridge:
+            let model = function.model ?? "pcie-pci-bridge"
+            // pci-bridge needs a chassis number of its own (QEMU refuses 0 and duplicates).
+            if model == DeviceCatalog.pciBridge.name { properties.append("chassis_nr=\(Self.chassisNumber(function, plan: plan))") }
+            return ["-device", ([model] + properties).joined(separator: ",")]
+        case .endpoint, .chipset:
+            break
         }
         guard let device = config.devices.first(where: { $0.id == function.id }), let model = device.model else {
             throw Refusal(message: "function \(function.id) has no device model")
@@ -75,6 +88,13 @@ struct QEMUCommandLine {
     }
 
     static let diskSize = 64 << 20
+
+    /// pci-bridge chassis numbers: after every port's slot number, in bus order.
+    static func chassisNumber(_ bridge: PlannedFunction, plan: Plan) -> Int {
+        let ports = plan.functions.compactMap(\.slotNumber).max() ?? 0
+        let bridges = plan.functions.filter { $0.model == DeviceCatalog.pciBridge.name }
+        return ports + 1 + (bridges.firstIndex { $0.bdf == bridge.bdf } ?? 0)
+    }
 
     /// Chassis and slot from the plan's slot number; hot-plug as described; reservations passed
     /// on so QEMU's vendor capability tells the guest what the plan reserved.

@@ -63,6 +63,7 @@ enum InvariantChecks {
         violations += acpiLayout(plan)
         violations += policyAgainstDemand(plan, config)
         violations += hazardChecks(plan, config)
+        violations += treeContainment(plan)
         return violations
     }
 
@@ -173,7 +174,7 @@ enum InvariantChecks {
                 bars.append(item)
                 if isRootBus(f) { top.append(item) }
             }
-            if f.kind == .rootPort, let w = f.windows {
+            if f.kind.isBridge && isRootBus(f), let w = f.windows {
                 if let mem = w.mem { top.append(Item(label: .window(f, "mem"), range: mem, category: .decided)) }
                 if let pref = w.pref { top.append(Item(label: .window(f, "pref"), range: pref, category: .decided)) }
             }
@@ -196,7 +197,7 @@ enum InvariantChecks {
                 if !plan.windows.io.contains(range) { out.append("[5 io] \(item.name) \(range) outside the host I/O window \(plan.windows.io)") }
             }
             if let io = f.windows?.io {
-                top.append(Item(label: .window(f, "io"), range: io, category: .decided))
+                if isRootBus(f) { top.append(Item(label: .window(f, "io"), range: io, category: .decided)) }
                 if !plan.windows.io.contains(io) { out.append("[5 io] \(name(f)) io window \(io) outside the host I/O window \(plan.windows.io)") }
             }
         }
@@ -239,7 +240,7 @@ enum InvariantChecks {
             }
         }
         let byBus = Dictionary(grouping: plan.functions, by: \.bdf.bus)
-        for port in plan.functions where port.kind == .rootPort {
+        for port in plan.functions where port.kind.isBridge {
             let w = (io: port.windows?.io, mem: port.windows?.mem, pref: port.windows?.pref)
             if let io = w.io, io.start % 0x1000 != 0 || io.size % 0x1000 != 0 {
                 out.append("[3 granularity] \(name(port)) io window \(io) is not 4K granular")
@@ -450,6 +451,8 @@ enum InvariantChecks {
 
     static func busNumbers(_ plan: Plan, _ config: MachineConfig) -> [String] {
         var out: [String] = []
+        // Root ports only, one level: a deeper tree is checked by treeBusNumbers.
+        guard !plan.functions.contains(where: { $0.kind.isBridge && $0.kind != .rootPort }) else { return treeBusNumbers(plan, config) }
         let ports = plan.functions.filter { $0.kind == .rootPort }.sorted { $0.bdf < $1.bdf }
         var expectedSecondary = 1
         let lastBus = config.ecam.buses - 1
@@ -567,7 +570,7 @@ enum InvariantChecks {
         var out: [(Item.Label, AddressRange?, UInt64)] = []
         for f in plan.functions where isRootBus(f) {
             for bar in f.bars where bar.kind == .mem64 { out.append((.bar(f, bar), bar.range, max(bar.size, page))) }
-            if f.kind == .rootPort, let pref = f.windows?.pref { out.append((.window(f, "pref"), pref, pref.size)) }
+            if f.kind.isBridge, let pref = f.windows?.pref { out.append((.window(f, "pref"), pref, pref.size)) }
         }
         return out
     }
@@ -640,7 +643,7 @@ enum InvariantChecks {
             } else if item.kind == "ecam" {
                 if plan.ecam != nil { out.append("[unassigned] ECAM listed unassigned but planned") }
             } else {
-                let port = functions.first { $0.kind == .rootPort }
+                let port = functions.first { $0.kind.isBridge }
                 let window: AddressRange?? = switch item.kind {
                 case "io-window": port.map { $0.windows?.io }
                 case "mem-window": port.map { $0.windows?.mem }
@@ -723,9 +726,10 @@ enum InvariantChecks {
 
     // MARK: - Topology: the plan holds exactly the description's functions
 
-    static func expectedBARs(_ device: Device) -> [BARSpec] {
+    static func expectedBARs(_ device: Device, _ config: MachineConfig? = nil) -> [BARSpec] {
         if let model = device.model {
-            let placement: Placement = device.bus == nil ? .rootBus : .rootPort
+            let conventional = config?.pciBridges.contains { $0.id == device.bus } == true
+            let placement: Placement = device.bus == nil ? .rootBus : conventional ? .conventional : .rootPort
             return DeviceCatalog.model(named: model, placement: placement, size: device.size)?.bars ?? []
         }
         var bars = device.bars
@@ -746,6 +750,7 @@ enum InvariantChecks {
             out.append("[topology] two functions at \(f.bdf)")
         }
         let expectedCount = config.rootPorts.count + config.devices.count + config.xenGuestDevices.count + ChipsetFunctions.all.count
+            + config.pciBridges.count + config.switches.reduce(0) { $0 + 1 + $1.downstream.count }
         if plan.functions.count != expectedCount {
             out.append("[topology] \(plan.functions.count) functions, expected \(expectedCount)")
         }
@@ -785,7 +790,7 @@ enum InvariantChecks {
             } else if let addr = device.addr, f.bdf.function != addr.function {
                 out.append("[topology] \(name(f)) is not at its explicit function \(addr.function)")
             }
-            if !sameBARs(f.bars, expectedBARs(device)) {
+            if !sameBARs(f.bars, expectedBARs(device, config)) {
                 out.append("[topology] \(name(f)) BARs \(f.bars.map { "\($0.index):\($0.kind.rawValue):\(hex($0.size))" }) differ from the description's")
             }
         }
@@ -843,7 +848,7 @@ struct IndependentDemand {
         }
         let behind = Dictionary(grouping: config.devices.filter { $0.bus != nil }, by: { $0.bus! })
         for port in config.rootPorts {
-            let bars = (behind[port.id] ?? []).flatMap(InvariantChecks.expectedBARs)
+            let bars = (behind[port.id] ?? []).flatMap { InvariantChecks.expectedBARs($0, config) }
             let r = port.reserve
             func window(_ what: String, _ children: [BARSpec], granule: UInt64, reserve: UInt64) -> Piece? {
                 let sizes = children.map { $0.kind == .io ? $0.size : max($0.size, Self.page) }

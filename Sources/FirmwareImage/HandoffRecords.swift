@@ -52,19 +52,21 @@ struct HandoffRecords {
         record.bus = UInt8(function.bdf.bus)
         record.device = UInt8(function.bdf.device)
         record.function = UInt8(function.bdf.function)
-        record.kind = function.kind.isBridge ? HandoffFunction.kindBridge : HandoffFunction.kindEndpoint
+        record.kind = function.kind.hasBridgeHeader ? HandoffFunction.kindBridge : HandoffFunction.kindEndpoint
         // A passthrough device's ids are unknown to the plan: 0 tells the firmware not to check them.
         record.vendorID = function.vendorID ?? 0
         record.deviceID = function.deviceID ?? 0
         record.command = command(function)
         record.interruptLine = function.interrupt.map { UInt8($0.gsi) } ?? 0xFF
         record.interruptPin = function.interrupt.map { UInt8($0.pin) } ?? 0
-        record.secondaryBus = UInt8(function.secondaryBus ?? 0)
-        record.subordinateBus = UInt8(function.subordinateBus ?? 0)
+        // An expander (pxb-pcie) is a type-0 function: its root bus number is not a register.
+        let bridge = function.kind.hasBridgeHeader
+        record.secondaryBus = bridge ? UInt8(function.secondaryBus ?? 0) : 0
+        record.subordinateBus = bridge ? UInt8(function.subordinateBus ?? 0) : 0
         record.usedSlots = function.bars.reduce(0) { slots, bar in
             slots | 1 << UInt8(bar.index) | (bar.kind == .mem64 ? 1 << UInt8(bar.index + 1) : 0)
         }
-        if let windows = function.windows { setWindows(windows, on: &record) }
+        if let windows = function.windows, bridge { setWindows(windows, on: &record) }
         return record
     }
 
@@ -93,7 +95,7 @@ struct HandoffRecords {
             || function.windows?.mem != nil || function.windows?.pref != nil {
             command |= memoryDecode
         }
-        if function.kind.isBridge { command |= busMaster }
+        if function.kind.hasBridgeHeader { command |= busMaster }
         return command
     }
 

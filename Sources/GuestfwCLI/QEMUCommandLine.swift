@@ -63,6 +63,8 @@ struct QEMUCommandLine {
             // pci-bridge needs a chassis number of its own (QEMU refuses 0 and duplicates).
             if model == DeviceCatalog.pciBridge.name { properties.append("chassis_nr=\(Self.chassisNumber(function, plan: plan))") }
             return ["-device", ([model] + properties).joined(separator: ",")]
+        case .hostBridge:
+            return ["-device", (["pxb-pcie"] + properties + ["bus_nr=\(function.secondaryBus ?? 0)"]).joined(separator: ",")]
         case .endpoint, .chipset:
             break
         }

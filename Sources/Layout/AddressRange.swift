@@ -26,6 +26,23 @@ public struct AddressRange: Sendable, Hashable, Comparable, CustomStringConverti
     public var description: String { "[\(hex(start))-\(hex(end))]" }
 }
 
+extension AddressRange {
+    /// What is left of `ranges` once every range of `taken` is cut out, in address order.
+    public static func subtracting(_ taken: [AddressRange], from ranges: [AddressRange]) -> [AddressRange] {
+        var left = ranges.sorted()
+        for cut in taken.sorted() {
+            left = left.flatMap { range -> [AddressRange] in
+                guard range.overlaps(cut) else { return [range] }
+                var pieces: [AddressRange] = []
+                if range.start < cut.start { pieces.append(AddressRange(start: range.start, limit: cut.start)) }
+                if cut.limit < range.limit { pieces.append(AddressRange(start: cut.limit, limit: range.limit)) }
+                return pieces
+            }
+        }
+        return left
+    }
+}
+
 public func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
 
 func alignUp(_ value: UInt64, _ alignment: UInt64) -> UInt64 {

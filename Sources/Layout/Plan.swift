@@ -20,6 +20,9 @@ public struct Plan: Sendable, Hashable {
     public var unassigned: [UnassignedResource]
     /// Where the faithful layout would hurt a guest (hvmloader's own choices, kept and named).
     public var hazards: [Hazard] = []
+    /// Every host bridge of segment 0 with what it decodes: PCI0 first (what the others leave),
+    /// then each expander.
+    public var hostBridges: [PlannedHostBridge] = []
     /// Where a policy knowingly differs from the program it imitates, one sentence each.
     public var departures: [String] = []
     /// How INTx pins reach GSIs: QEMU's ich9 PIRQ wiring, or Xen's own virtual IOAPIC mapping.
@@ -123,14 +126,18 @@ public enum FunctionKind: String, Sendable, Hashable {
     case switchDownstream = "switch-downstream"
     /// A bridge to a conventional PCI bus (pcie-pci-bridge, pci-bridge).
     case pciBridge = "pci-bridge"
+    /// An expander host bridge (pxb-pcie) on bus 0: a type-0 function whose root bus is bus_nr.
+    case hostBridge = "host-bridge"
     case endpoint
     /// ICH9 functions QEMU's q35 always has (AHCI, SMBus): planned so Linux reassigns nothing.
     case chipset
 }
 
 extension FunctionKind {
-    /// Has a secondary bus, bus numbers and windows.
+    /// Has a secondary bus (an expander's root bus too), bus numbers and windows.
     public var isBridge: Bool { self != .endpoint && self != .chipset }
+    /// A PCI-to-PCI bridge: a type-1 header whose bus numbers and windows the firmware programs.
+    public var hasBridgeHeader: Bool { isBridge && self != .hostBridge }
 }
 
 public struct PlannedBAR: Sendable, Hashable {
@@ -217,4 +224,24 @@ public struct UnassignedResource: Sendable, Hashable {
     /// "io", "mem32", "mem64", "rom", or for windows "io-window", "mem-window", "pref-window", and "ecam".
     public var kind: String
     public var size: UInt64
+}
+
+/// One host bridge as the DSDT describes it: its bus range and the address ranges its `_CRS` claims.
+public struct PlannedHostBridge: Sendable, Hashable {
+    /// "pci0", or the `[[host_bridge]]` id.
+    public var id: String
+    public var uid: Int
+    /// The expander's own function on bus 0; nil for PCI0.
+    public var bdf: BDF?
+    public var busStart: Int
+    public var busEnd: Int
+    public var io: [AddressRange]
+    public var mmio32: [AddressRange]
+    public var mmio64: [AddressRange]
+
+    public init(id: String, uid: Int, bdf: BDF?, busStart: Int, busEnd: Int,
+                io: [AddressRange], mmio32: [AddressRange], mmio64: [AddressRange]) {
+        (self.id, self.uid, self.bdf, self.busStart, self.busEnd) = (id, uid, bdf, busStart, busEnd)
+        (self.io, self.mmio32, self.mmio64) = (io, mmio32, mmio64)
+    }
 }

@@ -14,10 +14,11 @@ extension Planner {
         let ecam = memory.ecam.map {
             ECAMWindow(base: $0.start, size: $0.size, segment: 0, busStart: 0, busEnd: config.ecam.buses - 1)
         }
-        return Plan(
+        let windows = HostWindows(io: IOPlacement.space, mmio32Ranges: memory.mmio32, mmio64: memory.mmio64)
+        var plan = Plan(
             name: config.name, policy: config.ecam.policy, vmm: config.vmm, vcpus: config.vcpus, physBits: config.physBits,
             memory: memoryMap, ecam: ecam,
-            windows: HostWindows(io: IOPlacement.space, mmio32Ranges: memory.mmio32, mmio64: memory.mmio64),
+            windows: windows,
             chipset: ChipsetSettings(pmBase: pmBase, sciIRQ: sciIRQ,
                                      pirqGSIs: (0..<Q35Interrupts.pirqCount).map { Q35Interrupts.firstPIRQGSI + $0 }),
             e820: E820Map.build(memory: memoryMap, ecam: memory.ecam, vmm: config.vmm),
@@ -25,6 +26,28 @@ extension Planner {
             unassigned: unassignedList(functions, memory: memory, unplaced: unassigned),
             interruptRouting: routing,
             warnings: warnings + config.descriptionWarnings)
+        plan.hostBridges = hostBridges(functions, windows: windows, lastBus: config.ecam.buses - 1)
+        return plan
+    }
+
+    /// Each expander claims what its root ports' windows were placed in; PCI0 claims the rest of
+    /// the host windows and the buses below the lowest expander's (as QEMU's own DSDT divides them).
+    static func hostBridges(_ functions: [PlannedFunction], windows: HostWindows, lastBus: Int) -> [PlannedHostBridge] {
+        let expanders = functions.filter { $0.kind == .hostBridge }.sorted { ($0.secondaryBus ?? 0) < ($1.secondaryBus ?? 0) }
+        let claimed = expanders.map { expander -> PlannedHostBridge in
+            let placed = [expander.windows?.mem, expander.windows?.pref].compactMap { $0 }
+            return PlannedHostBridge(
+                id: expander.id, uid: expander.secondaryBus ?? 0, bdf: expander.bdf,
+                busStart: expander.secondaryBus ?? 0, busEnd: expander.subordinateBus ?? 0,
+                io: [expander.windows?.io].compactMap { $0 },
+                mmio32: placed.filter { $0.limit <= FixedRanges.fourGiB }, mmio64: placed.filter { $0.limit > FixedRanges.fourGiB })
+        }
+        let pci0 = PlannedHostBridge(
+            id: "pci0", uid: 0, bdf: nil, busStart: 0, busEnd: (claimed.map(\.busStart).min() ?? lastBus + 1) - 1,
+            io: AddressRange.subtracting(claimed.flatMap(\.io), from: [windows.io]),
+            mmio32: AddressRange.subtracting(claimed.flatMap(\.mmio32), from: windows.mmio32Ranges),
+            mmio64: AddressRange.subtracting(claimed.flatMap(\.mmio64), from: windows.mmio64.map { [$0] } ?? []))
+        return [pci0] + claimed
     }
 
     /// How a pin raised on a bus reaches bus 0: the bus 0 slot it arrives at, and how far the

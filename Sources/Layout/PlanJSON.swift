@@ -14,6 +14,12 @@ extension Plan {
             ("windows", .object([("io", span(windows.io)), ("mmio32", span(windows.mmio32)),
                                  ("mmio32Ranges", .array(windows.mmio32Ranges.map(span))),
                                  ("mmio64", .optional(windows.mmio64, span))])),
+            ("hostBridges", .array(hostBridges.map { host in
+                .object([("id", .string(host.id)), ("uid", .int(host.uid)), ("bdf", .optional(host.bdf) { .string($0.description) }),
+                         ("busStart", .int(host.busStart)), ("busEnd", .int(host.busEnd)),
+                         ("io", .array(host.io.map(span))), ("mmio32", .array(host.mmio32.map(span))),
+                         ("mmio64", .array(host.mmio64.map(span)))])
+            })),
             ("memory", memory.json),
             ("chipset", .object([("pmBase", .hex(UInt64(chipset.pmBase))), ("sciIrq", .int(chipset.sciIRQ)),
                                  ("pirqGsi", .array(chipset.pirqGSIs.map(JSONText.int)))])),

@@ -58,11 +58,20 @@ struct Topology {
         let pciBridges = config.pciBridges.filter { $0.bus == nil }.map { bridge in
             (bridge.addr ?? slots.nextForPort(), builder.pciBridge(bridge))
         }
+        let expanders = config.hostBridges.map { host in
+            (host.addr ?? slots.nextForEndpoint(), builder.hostBridge(host))
+        }
         var nextBus = 1
-        bridges = (ports + pciBridges).sorted { $0.0 < $1.0 }.map { address, made in
+        bridges = (ports + pciBridges + expanders).sorted { $0.0 < $1.0 }.map { address, made in
             var bridge = made
             bridge.bdf = BDF(bus: 0, device: address.device, function: address.function)
-            Topology.number(&bridge, from: &nextBus)
+            if bridge.kind == .hostBridge {
+                // An expander's root bus is its bus_nr; its root ports number on from there.
+                var next = bridge.secondaryBus
+                Topology.number(&bridge, from: &next)
+            } else {
+                Topology.number(&bridge, from: &nextBus)
+            }
             return bridge
         }
         rootEndpoints = (integrated + chipset).sorted { $0.bdf < $1.bdf }
@@ -103,6 +112,25 @@ struct TreeBuilder {
                                      model: DeviceCatalog.rootPort, hotplug: port.hotplug, reserve: port.reserve,
                                      slotNumber: slotNumber)
         fillChildren(&bridge)
+        return bridge
+    }
+
+    /// An expander: its root ports (`bus` = its id) at their slots on its root bus.
+    mutating func hostBridge(_ described: HostBridge) -> Topology.Bridge {
+        var bridge = Topology.Bridge(kind: .hostBridge, id: described.id, bdf: BDF(bus: 0, device: 0, function: 0),
+                                     model: DeviceCatalog.pxbPCIe, hotplug: false, reserve: Reservation(), slotNumber: nil)
+        bridge.secondaryBus = described.busNumber
+        var used = Set(config.rootPorts.filter { $0.bus == described.id }.compactMap(\.addr))
+        bridge.bridges = config.rootPorts.enumerated().filter { $0.element.bus == described.id }.map { index, port in
+            var child = rootPort(port, slotNumber: index + 1)
+            let address = port.addr ?? {
+                let free = (0..<32).map { SlotAddress(device: $0, function: 0) }.first { !used.contains($0) }!
+                used.insert(free)
+                return free
+            }()
+            child.bdf = BDF(bus: described.busNumber, device: address.device, function: address.function)
+            return child
+        }.sorted { $0.bdf < $1.bdf }
         return bridge
     }
 

@@ -17,3 +17,9 @@ extension DeviceCatalog {
         name: "pci-bridge", vendorID: 0x1b36, deviceID: 0x0001, classCode: 0x060400, interruptPin: 1,
         bars: [BARSpec(index: 0, kind: .mem64, size: 0x100)])
 }
+
+extension DeviceCatalog {
+    /// pxb-pcie (hw/pci-bridge/pci_expander_bridge.c): a host bridge function on bus 0, no BARs.
+    public static let pxbPCIe = DeviceModel(
+        name: "pxb-pcie", vendorID: 0x1b36, deviceID: 0x000b, classCode: 0x060000, interruptPin: 0, bars: [])
+}

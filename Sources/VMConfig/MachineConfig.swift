@@ -141,8 +141,9 @@ public struct RootPort: Sendable, Hashable {
     public var hotplug: Bool
     public var reserve: Reservation
 
-    public init(id: String, addr: SlotAddress? = nil, hotplug: Bool = false, reserve: Reservation = Reservation()) {
+    public init(id: String, bus: String? = nil, addr: SlotAddress? = nil, hotplug: Bool = false, reserve: Reservation = Reservation()) {
         self.id = id
+        self.bus = bus
         self.addr = addr
         self.hotplug = hotplug
         self.reserve = reserve

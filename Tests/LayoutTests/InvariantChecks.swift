@@ -750,7 +750,7 @@ enum InvariantChecks {
             out.append("[topology] two functions at \(f.bdf)")
         }
         let expectedCount = config.rootPorts.count + config.devices.count + config.xenGuestDevices.count + ChipsetFunctions.all.count
-            + config.pciBridges.count + config.switches.reduce(0) { $0 + 1 + $1.downstream.count }
+            + config.pciBridges.count + config.switches.reduce(0) { $0 + 1 + $1.downstream.count } + config.hostBridges.count
         if plan.functions.count != expectedCount {
             out.append("[topology] \(plan.functions.count) functions, expected \(expectedCount)")
         }
@@ -770,7 +770,10 @@ enum InvariantChecks {
                 out.append("[topology] root port \(port.id) appears \(matches.count) times")
                 continue
             }
-            if f.bdf.bus != 0 || !(1...0x1e).contains(f.bdf.device) { out.append("[topology] \(name(f)) is not in a free bus 0 slot") }
+            if let host = port.bus {
+                let root = config.hostBridges.first { $0.id == host }?.busNumber
+                if f.bdf.bus != root { out.append("[topology] \(name(f)) is not on host bridge \(host)'s root bus") }
+            } else if f.bdf.bus != 0 || !(1...0x1e).contains(f.bdf.device) { out.append("[topology] \(name(f)) is not in a free bus 0 slot") }
             if let addr = port.addr, f.bdf != BDF(bus: 0, device: addr.device, function: addr.function) {
                 out.append("[topology] \(name(f)) is not at its explicit address \(addr)")
             }

@@ -94,3 +94,49 @@ struct TreePlannerTests {
         #expect(try Self.function(plan, "disk0").interrupt?.gsi == 23)
     }
 }
+
+/// An expander host bridge (pxb-pcie, bus_nr 128) with two root ports next to PCI0's own.
+@Suite("host bridges")
+struct HostBridgePlannerTests {
+    static func config(policy: PlacementPolicy) -> MachineConfig {
+        var config = MachineConfig(
+            name: "pxb", vmm: .qemu, memory: 2 << 30, vcpus: 1, ecam: ECAMConfig(policy: policy, buses: 256),
+            rootPorts: [RootPort(id: "rp1"), RootPort(id: "rp3", bus: "pxb1"), RootPort(id: "rp4", bus: "pxb1", hotplug: true)],
+            devices: [Device(id: "nic0", model: "virtio-net-pci", bus: "rp1"), Device(id: "disk0", model: "nvme", bus: "rp3")])
+        config.hostBridges = [HostBridge(id: "pxb1", busNumber: 128)]
+        return config
+    }
+
+    /// PCI0 keeps buses 0-127 (rp1 takes bus 1); the expander's root bus is 128, rp3 at 80:00.0
+    /// takes bus 129 (disk0 at 81:00.0), rp4 at 80:01.0 bus 130. The expander claims exactly its
+    /// root ports' windows, PCI0 the rest of the hole: the two never overlap.
+    @Test(arguments: PlacementPolicy.allCases)
+    func expanderTakesItsBusesAndWindows(policy: PlacementPolicy) throws {
+        let config = Self.config(policy: policy)
+        let plan = try Planner.plan(config)
+        #expect(InvariantChecks.check(plan, config) == [])
+        let pxb = try #require(plan.functions.first { $0.id == "pxb1" })
+        #expect(pxb.kind == .hostBridge && pxb.bdf.bus == 0)
+        #expect(plan.functions.first { $0.id == "rp3" }?.bdf.description == "80:00.0")
+        #expect(plan.functions.first { $0.id == "rp3" }?.secondaryBus == 129)
+        #expect(plan.functions.first { $0.id == "disk0" }?.bdf.description == "81:00.0")
+        #expect(plan.functions.first { $0.id == "rp4" }?.secondaryBus == 130)
+        let hosts = plan.hostBridges
+        #expect(hosts.map(\.id) == ["pci0", "pxb1"])
+        #expect(hosts[0].busStart == 0 && hosts[0].busEnd == 127)
+        #expect(hosts[1].busStart == 128 && hosts[1].busEnd == 130 && hosts[1].uid == 128)
+        let expanderRanges = hosts[1].mmio32 + hosts[1].mmio64
+        let pci0Ranges = hosts[0].mmio32 + hosts[0].mmio64
+        #expect(!expanderRanges.isEmpty)
+        #expect(expanderRanges.allSatisfy { range in !pci0Ranges.contains { $0.overlaps(range) } })
+        // Every BAR below the expander lies in one of its ranges.
+        for function in plan.functions where function.bdf.bus >= 128 {
+            for range in function.bars.compactMap(\.range) {
+                #expect(expanderRanges.contains { $0.contains(range) }, "\(function.id)")
+            }
+        }
+        // disk0 INTA: rp3 (slot 0) forwards INTA, the expander (slot 0 of its bus) adds 0, and it
+        // arrives at PCI0 at the expander's own slot.
+        #expect(plan.functions.first { $0.id == "disk0" }?.interrupt?.rootSlot == pxb.bdf.device)
+    }
+}

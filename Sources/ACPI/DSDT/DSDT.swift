@@ -21,7 +21,8 @@ public enum DSDT {
             AML.Method("_PIC", args: 1, [AML.Store(AML.Arg(0), AML.Path("PICM"))]),
             // At the root iasl writes `\\_SB` as the shorter `_SB`; writing it the same way keeps a
             // recompiled disassembly byte-identical to ours.
-            AML.Scope("_SB", [HostBridge.device(plan), Motherboard.resources(plan)] + Processors.devices(plan)),
+            AML.Scope("_SB", [HostBridge.device(plan)] + plan.hostBridges.compactMap { HostBridge.expander($0, plan: plan) }
+                      + [Motherboard.resources(plan)] + Processors.devices(plan)),
             SleepStates.s5,
         ]
     }

@@ -292,7 +292,8 @@ enum TopologyRules {
             diagnostics.report(reader.field("bus"), reader.node("bus"),
                                problem: "\"\(bus)\" holds the upstream port of switch \"\(switchID)\", which takes the port's link (device 0) alone",
                                accepted: "a bus other than \"\(bus)\", e.g. a downstream port of \"\(switchID)\": "
-                                   + sw.value.value.downstream.map { "\"\($0.id)\"" }.joined(separator: ", "))
+                                   + sw.value.value.downstream.prefix(4).map { "\"\($0.id)\"" }.joined(separator: ", ")
+                                   + (sw.value.value.downstream.count > 4 ? ", ..." : ""))
         }
     }
 
@@ -425,19 +426,23 @@ enum TopologyRules {
         entries += tree.bridges.filter { placed.contains($0.reader) }.compactMap { item in item.value.bus.map { ($0, item.reader) } }
         entries += tree.devices.filter { placed.contains($0.reader) }.compactMap { item in item.value.bus.map { ($0, item.reader) } }
         entries.sort { ($0.1.location?.line ?? 0) < ($1.1.location?.line ?? 0) }
+        func report(_ reader: FieldReader, _ problem: String, _ accepted: String) {
+            diagnostics.append(ConfigError(file: diagnostics.file, location: reader.location, field: reader.path, value: nil,
+                                           problem: problem, accepted: accepted))
+        }
         for (bus, reader) in entries {
             count[bus, default: 0] += 1
             let n = count[bus]!
             switch busKind(bus, holders: holders) {
             case .pciePort(let kind) where n == 9:
-                diagnostics.report(reader.path, nil, problem: "is the 9th function behind \"\(bus)\"; \(kind)'s link has one device of 8 functions",
-                                   accepted: "at most 8 devices behind one port")
+                report(reader, "is the 9th function behind \"\(bus)\"; \(kind)'s link has one device of 8 functions",
+                       "at most 8 devices behind one port")
             case .conventional where n == 31 * 8 + 1:
-                diagnostics.report(reader.path, nil, problem: "is the \(n)th function on \"\(bus)\"; a conventional PCI bus has 31 slots (01-1f) of 8 functions",
-                                   accepted: "at most 248 devices and bridges on one PCI bridge")
+                report(reader, "is the \(n)th function on \"\(bus)\"; a conventional PCI bus has 31 slots (01-1f) of 8 functions",
+                       "at most 248 devices and bridges on one PCI bridge")
             case .hostBridge where n == 32 * 8 + 1:
-                diagnostics.report(reader.path, nil, problem: "is the \(n)th function on \"\(bus)\"'s bus, which has 32 slots of 8 functions",
-                                   accepted: "at most 256 root ports on one host bridge")
+                report(reader, "is the \(n)th function on \"\(bus)\"'s bus, which has 32 slots of 8 functions",
+                       "at most 256 root ports on one host bridge")
             default:
                 break
             }
@@ -496,7 +501,7 @@ enum TopologyRules {
         if total > ecam.buses {
             let simple = tree.switches.isEmpty && tree.bridges.isEmpty && tree.hostBridges.isEmpty
             let problem = simple ? "bus 0 and the root ports' bus reservations need \(total) bus numbers"
-                : "bus 0\(tree.hostBridges.isEmpty ? "" : ", the host bridges' buses") and the buses behind them need \(total) bus numbers (each root or downstream port takes its reserve.bus, 1 when not given, or what is behind it if more; a switch's internal bus, a PCI bridge's bus and a host bridge's bus take 1 each)"
+                : "bus 0\(tree.hostBridges.isEmpty ? " and the buses behind it" : ", the host bridges' buses and the buses behind them") need \(total) bus numbers (each root or downstream port takes its reserve.bus, 1 when not given, or what is behind it if more; a switch's internal bus, a PCI bridge's bus and a host bridge's bus take 1 each)"
             diagnostics.append(ConfigError(
                 file: diagnostics.file, location: nil, field: "ecam.buses", value: String(ecam.buses),
                 problem: problem,

@@ -1,12 +1,13 @@
 /// Turns a parsed document into a `MachineConfig`, checking every key. Errors are collected over
 /// the whole document and thrown together.
 public enum ConfigDecoder {
-    static let topKeys = ["name", "vmm", "memory", "vcpus", "phys_bits", "ecam", "mmio", "acpi", "xen", "root_port", "device"]
+    static let topKeys = ["name", "vmm", "memory", "vcpus", "phys_bits", "ecam", "mmio", "acpi", "xen",
+                          "host_bridge", "root_port", "switch", "pci_bridge", "device"]
     static let acpiKeys = ["oem_id", "oem_table_id", "oem_revision"]
     static let ecamKeys = ["policy", "buses", "base"]
     static let mmioKeys = ["hole", "window64", "relocate_ram"]
     static let xenKeys = ["platform_pci", "platform_pci_bar_uc", "vga", "videoram"]
-    static let rootPortKeys = ["id", "addr", "hotplug", "reserve"]
+    static let rootPortKeys = ["id", "bus", "addr", "hotplug", "reserve"]
     static let reserveKeys = ["bus", "io", "mem", "pref64"]
     static let deviceKeys = ["id", "model", "bus", "addr", "size", "passthrough", "bars", "rom"]
     static let barKeys = ["bar", "size", "kind", "prefetchable"]
@@ -32,14 +33,17 @@ public enum ConfigDecoder {
         if let policyOverride { ecam.policy = policyOverride }
         let mmio = decodeMMIO(top, vmm: vmm, physBits: physBits, diagnostics: diagnostics)
         let identity = decodeTableIdentity(top, diagnostics: diagnostics)
-        let ports = decodeList(top, "root_port", diagnostics: diagnostics, decodeRootPort)
-        let devices = decodeList(top, "device", diagnostics: diagnostics) { reader, index in
+        let hostBridges = decodeList(top, "host_bridge", keys: hostBridgeKeys, diagnostics: diagnostics, decodeHostBridge)
+        let ports = decodeList(top, "root_port", keys: rootPortKeys, diagnostics: diagnostics, decodeRootPort)
+        let switches = decodeList(top, "switch", keys: switchKeys, diagnostics: diagnostics, decodeSwitch)
+        let bridges = decodeList(top, "pci_bridge", keys: pciBridgeKeys, diagnostics: diagnostics, decodePCIBridge)
+        let devices = decodeList(top, "device", keys: deviceKeys, diagnostics: diagnostics) { reader, index in
             decodeDevice(reader, index: index, physBits: physBits)
         }
         // A vmm already refused is not held against [xen] too.
         let xen = decodeXen(top, vmm: top.node("vmm") != nil && decodedVMM == nil ? nil : vmm, diagnostics: diagnostics)
-        TopologyRules.check(ports: ports, devices: devices, ecam: ecam,
-                            guestDevices: vmm == .xen ? XenGuest.devices(xen) : [], diagnostics: diagnostics)
+        let tree = DecodedTree(hostBridges: hostBridges, ports: ports, switches: switches, bridges: bridges, devices: devices)
+        TopologyRules.check(tree, ecam: ecam, guestDevices: vmm == .xen ? XenGuest.devices(xen) : [], diagnostics: diagnostics)
         if let base = ecam.base { checkECAMBase(base, ecam: ecam, top: top, diagnostics: diagnostics) }
         guard diagnostics.errors.isEmpty, let memory else {
             throw ConfigErrors(diagnostics.errors)
@@ -47,6 +51,9 @@ public enum ConfigDecoder {
         var config = MachineConfig(name: name, vmm: vmm, memory: memory, vcpus: vcpus, physBits: physBits,
                                    ecam: ecam, mmio: mmio, rootPorts: ports.map(\.value), devices: devices.map(\.value),
                                    tableIdentity: identity)
+        config.hostBridges = hostBridges.map(\.value)
+        config.switches = switches.map(\.value.value)
+        config.pciBridges = bridges.map(\.value)
         config.xen = xen
         return config
     }
@@ -220,7 +227,7 @@ public enum ConfigDecoder {
     }
 
     /// An array of tables (`[[root_port]]`), each decoded with its own path and line.
-    static func decodeList<T>(_ top: FieldReader, _ key: String, diagnostics: Diagnostics,
+    static func decodeList<T>(_ top: FieldReader, _ key: String, keys knownKeys: [String], diagnostics: Diagnostics,
                               _ decodeOne: (FieldReader, Int) -> T?) -> [Located<T>] {
         guard let items = top.array(key) else { return [] }
         var result: [Located<T>] = []
@@ -230,7 +237,6 @@ public enum ConfigDecoder {
                 diagnostics.report(path, item, problem: "must be a table, not \(item.value.typeName)")
                 continue
             }
-            let knownKeys = key == "root_port" ? rootPortKeys : deviceKeys
             let reader = FieldReader(table, path: path, location: item.location, diagnostics: diagnostics, knownKeys: knownKeys)
             if let value = decodeOne(reader, index) {
                 result.append(Located(value: value, reader: reader))
@@ -256,8 +262,10 @@ public enum ConfigDecoder {
         return id
     }
 
-    static func decodeAddress(_ reader: FieldReader) -> SlotAddress? {
-        let accepted = "\"DD.F\": a hex device 01-1e and a function 0-7, e.g. \"10.0\" (\"0.F\" behind a root port)"
+    static let busZeroAddressAccepted = "\"DD.F\": a hex device 01-1e and a function 0-7, e.g. \"10.0\""
+    static let rootPortAddressAccepted = "\"DD.F\": a hex device and a function 0-7: 01-1e on bus 0 (e.g. \"10.0\"), 00-1f on a host bridge's bus"
+
+    static func decodeAddress(_ reader: FieldReader, accepted: String) -> SlotAddress? {
         guard let text = reader.string("addr", accepted: accepted) else { return nil }
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         if parts.count == 2, (1...2).contains(parts[0].count), parts[1].count == 1,
@@ -270,11 +278,14 @@ public enum ConfigDecoder {
 
     static func decodeRootPort(_ reader: FieldReader, index: Int) -> RootPort? {
         let id = decodeID(reader)
-        let addr = decodeAddress(reader)
+        let bus = reader.string("bus", accepted: "the id of a [[host_bridge]], or no bus key for PCI0's bus 0")
+        let addr = decodeAddress(reader, accepted: rootPortAddressAccepted)
         let hotplug = reader.bool("hotplug") ?? false
         let reserve = decodeReservation(reader, hotplug: hotplug)
         guard let id else { return nil }
-        return RootPort(id: id, addr: addr, hotplug: hotplug, reserve: reserve)
+        var port = RootPort(id: id, addr: addr, hotplug: hotplug, reserve: reserve)
+        port.bus = bus
+        return port
     }
 
     static func decodeReservation(_ port: FieldReader, hotplug: Bool) -> Reservation {

@@ -9,8 +9,8 @@ extension ConfigDecoder {
                                       accepted: guess + modelAccepted + ", or no model with explicit bars (passthrough)")
             model = nil
         }
-        let bus = reader.string("bus", accepted: "the id of a [[root_port]]")
-        let addr = decodeAddress(reader)
+        let bus = reader.string("bus", accepted: "the id of a root port, a switch's downstream port or a PCI bridge, or no bus key for bus 0")
+        let addr = decodeAddress(reader, accepted: deviceAddressAccepted)
         let passthrough = decodePassthrough(reader)
         let size = decodeModelSize(reader, model: model, physBits: physBits)
         let bars = reader.array("bars").map { decodeBARs($0, reader: reader, physBits: physBits) }

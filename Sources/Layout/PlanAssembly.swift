@@ -23,7 +23,7 @@ extension Planner {
                                      pirqGSIs: (0..<Q35Interrupts.pirqCount).map { Q35Interrupts.firstPIRQGSI + $0 }),
             e820: E820Map.build(memory: memoryMap, ecam: memory.ecam, vmm: config.vmm),
             functions: functions,
-            unassigned: unassignedList(functions, memory: memory, unplaced: unassigned),
+            unassigned: unassignedList(functions, memory: memory, unplaced: unassigned + nestedUnplaced(demands, addresses)),
             interruptRouting: routing,
             warnings: warnings + config.descriptionWarnings)
         plan.hostBridges = hostBridges(functions, windows: windows, lastBus: config.ecam.buses - 1)
@@ -107,6 +107,12 @@ extension Planner {
 
     /// Every resource left without an address: what the policy could not place, and the BARs
     /// inside windows it could not place.
+    /// Windows below a window that found no place have none either.
+    static func nestedUnplaced(_ demands: [BridgeDemand], _ addresses: [ResourceOwner: UInt64]) -> [Request] {
+        demands.flatMap { $0.children.flatMap(\.all) }.flatMap { [$0.io, $0.mem, $0.pref].compactMap { $0 } }
+            .filter { addresses[$0.owner] == nil }
+    }
+
     static func unassignedList(_ functions: [PlannedFunction], memory: MemoryAssignment, unplaced: [Request]) -> [UnassignedResource] {
         let windows = unplaced.compactMap { request -> UnassignedResource? in
             switch request.owner {

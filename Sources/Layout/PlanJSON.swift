@@ -75,7 +75,7 @@ extension PlannedFunction {
             ("device", .optional(deviceID) { .string(hex4($0)) }),
             ("class", .optional(classCode) { .hex(UInt64($0)) }),
         ]
-        if kind.isBridge {
+        if kind.hasBridgeHeader {
             members += [
                 ("secondaryBus", .optional(secondaryBus, JSONText.int)),
                 ("subordinateBus", .optional(subordinateBus, JSONText.int)),
@@ -85,6 +85,10 @@ extension PlannedFunction {
                                      ("pref", .optional(windows?.pref, span))]
                                     + (windows?.isExtension == true ? [("extension", .bool(true))] : []))),
             ]
+        }
+        if kind == .hostBridge {
+            // An expander is a type-0 function: its buses and windows are its host bridge's (hostBridges).
+            members.append(("rootBus", .optional(secondaryBus, JSONText.int)))
         }
         members.append(("interrupt", .optional(interrupt) { route in
             .object([("pin", .string(String(UnicodeScalar(UInt8(64 + route.pin))))), ("pirq", .string(String(UnicodeScalar(UInt8(65 + route.pirq))))),

@@ -57,6 +57,21 @@ struct BootTests {
         report(setup, run, problems: problems, context: context)
     }
 
+    /// The switch tree's disks, both four bridges deep (rp1, sw1, sw1d1, sw2, then a downstream
+    /// port each), read to the end with MSI off: a wrong _PRT or swizzle at any level leaves
+    /// their interrupts unanswered and the read hangs.
+    @Test func deepestDisksReadWithoutMSI() async throws {
+        let setup = try BootSetup.make("switch-tree", append: Self.console + " pci=nomsi guestfw.readdisks=1")
+        let disks = setup.plan.functions.filter { $0.model == "virtio-blk-pci" || $0.model == "nvme" }
+        #expect(disks.count == 2 && disks.allSatisfy { $0.bus >= 7 }, "switch-tree: disks at \(disks.map { "\($0.id) \($0.bdf)" })")
+        let (run, guest) = try await boot(setup, name: "readdisks")
+        var problems = BootChecks.lifecycle(run, guest, deadline: BootEnvironment.bootDeadline)
+        problems += BootChecks.complaints(guest).map { "kernel complaint: \($0)" }
+        problems += diskProblems(guest, names: disks.map { $0.model == "nvme" ? "nvme0n1" : "vda" })
+        let context = problems.isEmpty ? [] : (guest.sections["disks"] ?? []) + lifecycleContext(run, guest)
+        report(setup, run, problems: problems, context: context)
+    }
+
     /// A device the plan has but QEMU does not: the firmware must name it and stop.
     @Test func firmwareStopsOnAMissingDevice() async throws {
         var setup = try BootSetup.make("default", append: Self.console)

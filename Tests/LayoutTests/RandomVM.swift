@@ -341,8 +341,12 @@ extension RandomVM {
             if let window = mmio.window64 { lines.append("window64 = \(size(window))") }
             if mmio.relocateRAM { lines.append("relocate_ram = true") }
         }
+        for host in config.hostBridges {
+            lines += ["", "[[host_bridge]]", "id = \"\(host.id)\"", "bus_nr = \(host.busNumber)"]
+        }
         for port in config.rootPorts {
             lines += ["", "[[root_port]]", "id = \"\(port.id)\""]
+            if let bus = port.bus { lines.append("bus = \"\(bus)\"") }
             if let addr = port.addr { lines.append("addr = \"\(addr)\"") }
             if port.hotplug { lines.append("hotplug = true") }
             let r = port.reserve
@@ -352,6 +356,18 @@ extension RandomVM {
             if let mem = r.mem { fields.append("mem = \(size(mem))") }
             if let pref = r.pref64 { fields.append("pref64 = \(size(pref))") }
             if !fields.isEmpty { lines.append("reserve = { " + fields.joined(separator: ", ") + " }") }
+        }
+        for sw in config.switches {
+            let ports = sw.downstream.map { port -> String in
+                var fields = ["id = \"\(port.id)\""]
+                if port.hotplug { fields.append("hotplug = true") }
+                return "{ " + fields.joined(separator: ", ") + " }"
+            }
+            lines += ["", "[[switch]]", "id = \"\(sw.id)\"", "bus = \"\(sw.bus)\"", "downstream = [" + ports.joined(separator: ", ") + "]"]
+        }
+        for bridge in config.pciBridges {
+            lines += ["", "[[pci_bridge]]", "id = \"\(bridge.id)\"", "model = \"\(bridge.model.rawValue)\""]
+            if let bus = bridge.bus { lines.append("bus = \"\(bus)\"") }
         }
         for device in config.devices {
             lines += ["", "[[device]]", "id = \"\(device.id)\""]

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-let exampleNames = ["default", "hotplug-8", "hotplug-io0", "passthrough-gpu", "toolstack-64bus", "xen-large-bars"]
+let exampleNames = ["default", "expander", "hotplug-8", "hotplug-io0", "passthrough-gpu", "switch-tree", "toolstack-64bus",
+                    "xen-large-bars"]
 
 /// One example built by the real binary into a scratch directory.
 struct BuiltExample {
@@ -35,14 +36,36 @@ struct BuiltExample {
         return (value as? String).flatMap { UInt64($0.dropFirst(2), radix: 16) }
     }
 
-    var rootPortAddresses: [String] {
-        ((plan["functions"] as? [[String: Any]]) ?? []).filter { $0["kind"] as? String == "root-port" }.compactMap {
-            guard let bdf = $0["bdf"] as? String else { return nil }
-            let parts = bdf.split(whereSeparator: { $0 == ":" || $0 == "." })
-            guard let device = Int(parts[1], radix: 16), let function = Int(parts[2]) else { return nil }
-            let digits = String(device << 3 | function, radix: 16, uppercase: true)
-            return "\\_SB.PCI0.S" + (digits.count < 2 ? "0" + digits : digits)
+    var functions: [[String: Any]] { (plan["functions"] as? [[String: Any]]) ?? [] }
+    var hostBridges: [[String: Any]] { (plan["hostBridges"] as? [[String: Any]]) ?? [] }
+
+    static func nameSegment(_ bdf: String) -> String {
+        let parts = bdf.split(whereSeparator: { $0 == ":" || $0 == "." })
+        let devfn = (Int(parts[1], radix: 16) ?? 0) << 3 | (Int(parts[2]) ?? 0)
+        let digits = String(devfn, radix: 16, uppercase: true)
+        return "S" + (digits.count < 2 ? "0" + digits : digits)
+    }
+
+    /// The ACPI path of each host bridge: \_SB.PCI0, and PCxx after an expander's root bus.
+    var hostBridgePaths: [String] {
+        hostBridges.map { host in
+            guard host["bdf"] is String, let bus = host["busStart"] as? Int else { return "\\_SB.PCI0" }
+            let digits = String(bus, radix: 16, uppercase: true)
+            return "\\_SB.PC" + (digits.count < 2 ? "0" + digits : digits)
         }
+    }
+
+    /// The ACPI path of every PCI-to-PCI bridge, nested under its host bridge and every bridge above it.
+    var bridgePaths: [String] {
+        let bridges = functions.filter { $0["secondaryBus"] is Int }
+        let roots = Dictionary(uniqueKeysWithValues: zip(hostBridges.compactMap { $0["busStart"] as? Int }, hostBridgePaths))
+        func path(_ function: [String: Any]) -> String? {
+            guard let bdf = function["bdf"] as? String, let bus = Int(bdf.prefix(2), radix: 16) else { return nil }
+            if let root = roots[bus] { return root + "." + Self.nameSegment(bdf) }
+            guard let parent = bridges.first(where: { $0["secondaryBus"] as? Int == bus }), let above = path(parent) else { return nil }
+            return above + "." + Self.nameSegment(bdf)
+        }
+        return bridges.compactMap(path)
     }
 }
 
@@ -87,58 +110,71 @@ struct TableAcceptanceTests {
         defer { try? FileManager.default.removeItem(at: built.directory) }
         let uuid = "(5b 4d db 33 f7 1f 1c 40 96 57 74 41 c0 3d d7 66)", otherUUID = "(5b 4d db 33 f7 1f 1c 40 96 57 74 41 c0 3d d7 67)"
         let request = "(00 00 00 00 1f 00 00 00 1f 00 00 00)"
-        var commands = ["evaluate \\_SB.PCI0._CRS", "evaluate \\_SB.PCI0._PRT",
-                        "evaluate \\_SB.PCI0._OSC \(uuid) 1 3 \(request)",
-                        "evaluate \\_SB.PCI0._OSC \(otherUUID) 1 3 \(request)",
+        var commands = ["evaluate \\_SB.PCI0._OSC \(otherUUID) 1 3 \(request)",
                         "evaluate \\_SB.PCI0._OSC \(uuid) 2 3 \(request)"]
-        commands += built.rootPortAddresses.map { "evaluate \($0)._PRT" }
+        // Every host bridge's _CRS, _PRT and _OSC, and every bridge's _PRT at any depth.
+        for host in built.hostBridgePaths {
+            commands += ["evaluate \(host)._CRS", "evaluate \(host)._PRT", "evaluate \(host)._OSC \(uuid) 1 3 \(request)"]
+        }
+        commands += built.bridgePaths.map { "evaluate \($0)._PRT" }
+        #expect(built.bridgePaths.count == built.functions.filter { $0["secondaryBus"] is Int }.count, "\(name): a bridge without an ACPI path")
         let output = try built.acpiexec(commands.joined(separator: "; "))
         #expect(ACPICA.failureLines(output).isEmpty, "\(name): \(ACPICA.failureLines(output))")
         let returned = output.components(separatedBy: "Evaluation of ").count - 1
         #expect(returned == commands.count, "\(name): \(returned) of \(commands.count) evaluations returned")
         let oscResults = output.split(separator: "\n").filter { $0.contains("[Buffer] Length 0C") }
-        #expect(oscResults.count == 3)
-        if oscResults.count == 3 {
-            // Granted: what was asked less SHPC (bit 1), and "capabilities masked" in the status.
-            #expect(oscResults[0].contains("10 00 00 00 1F 00 00 00"))
-            #expect(oscResults[1].contains("04 00 00 00 1F 00 00 00 1F 00 00 00"), "unknown UUID")
-            #expect(oscResults[2].contains("18 00 00 00"), "unknown revision")
+        #expect(oscResults.count == 2 + built.hostBridgePaths.count)
+        if oscResults.count == 2 + built.hostBridgePaths.count {
+            #expect(oscResults[0].contains("04 00 00 00 1F 00 00 00 1F 00 00 00"), "unknown UUID")
+            #expect(oscResults[1].contains("18 00 00 00"), "unknown revision")
+            // Granted by every host bridge: what was asked less SHPC (bit 1), and "capabilities masked".
+            for granted in oscResults.dropFirst(2) { #expect(granted.contains("10 00 00 00 1F 00 00 00"), "\(name): \(granted)") }
         }
     }
 
-    /// What Linux will read from the host bridge is exactly the plan: bus range, I/O window,
-    /// 32-bit ranges (the ECAM outside them), 64-bit window; and PNP0C02 reserves the ECAM.
+    /// What Linux will read from each host bridge is exactly the plan's division: bus range, I/O
+    /// ranges, 32-bit ranges (the ECAM outside them), 64-bit ranges; and PNP0C02 reserves the ECAM.
     @Test(arguments: exampleNames)
     func decodedResourcesEqualThePlan(_ name: String) throws {
         let built = try BuiltExample(name)
         defer { try? FileManager.default.removeItem(at: built.directory) }
-        let crs = ACPICA.decodedCRS(try built.acpiexec("resources \\_SB.PCI0"))
-        let ecam = (built.plan["ecam"] as? [String: Any]) ?? [:]
-        let bus = crs.first { $0.fields["Resource Type"] == "Bus Number Range" }
-        #expect(bus?.hex("Address Minimum") == 0)
-        #expect(bus?.hex("Address Maximum") == UInt64(ecam["busEnd"] as? Int ?? -1))
-        let memory = crs.filter { $0.fields["Resource Type"] == "Memory Range" }
-            .compactMap { r in r.hex("Address Minimum").flatMap { min in r.hex("Address Maximum").map { (min, $0) } } }
-        let windows = (built.plan["windows"] as? [String: Any]) ?? [:]
-        var expected: [(UInt64, UInt64)] = [(0xA0000, 0xBFFFF)]
-        for range in (windows["mmio32Ranges"] as? [[String: String]]) ?? [] {
-            expected.append((UInt64(range["start"]!.dropFirst(2), radix: 16)!, UInt64(range["end"]!.dropFirst(2), radix: 16)!))
-        }
-        if let high = windows["mmio64"] as? [String: String] {
-            expected.append((UInt64(high["start"]!.dropFirst(2), radix: 16)!, UInt64(high["end"]!.dropFirst(2), radix: 16)!))
-        }
-        #expect(memory.count >= 2 && crs.count >= 6, "\(name): acpiexec decoded too little: \(crs.map(\.title))")
-        #expect(memory.map { "\($0.0)-\($0.1)" } == expected.map { "\($0.0)-\($0.1)" }, "\(name)")
-        let io = crs.filter { $0.fields["Resource Type"] == "I/O Range" }.compactMap { $0.hex("Address Maximum") }
-        #expect(io.last == built.address("windows", "io", "end"))
+        func number(_ text: String?) -> UInt64? { text.flatMap { UInt64($0.dropFirst(2), radix: 16) } }
         let ecamBase = built.address("ecam", "base"), ecamSize = built.address("ecam", "size")
-        #expect(!memory.contains { $0.0 <= ecamBase! && ecamBase! <= $0.1 }, "\(name): the ECAM is inside a host bridge window")
+        #expect(!built.hostBridges.isEmpty, "\(name): plan.json lists no host bridges")
+        var pci0BusEnd: UInt64?
+        for (host, path) in zip(built.hostBridges, built.hostBridgePaths) {
+            let crs = ACPICA.decodedCRS(try built.acpiexec("resources \(path)"))
+            let bus = crs.first { $0.fields["Resource Type"] == "Bus Number Range" }
+            #expect(bus?.hex("Address Minimum") == UInt64(host["busStart"] as? Int ?? -1), "\(name) \(path)")
+            #expect(bus?.hex("Address Maximum") == UInt64(host["busEnd"] as? Int ?? -1), "\(name) \(path)")
+            if host["bdf"] == nil || host["bdf"] is NSNull { pci0BusEnd = bus?.hex("Address Maximum") }
+            let memory = crs.filter { $0.fields["Resource Type"] == "Memory Range" }
+                .compactMap { r in r.hex("Address Minimum").flatMap { min in r.hex("Address Maximum").map { "\(min)-\($0)" } } }
+            var expected = host["bdf"] is String ? [] : ["\(0xA0000)-\(0xBFFFF)"]
+            for key in ["mmio32", "mmio64"] {
+                for range in (host[key] as? [[String: String]]) ?? [] {
+                    expected.append("\(number(range["start"])!)-\(number(range["end"])!)")
+                }
+            }
+            #expect(memory == expected, "\(name) \(path)")
+            let io = crs.filter { $0.fields["Resource Type"] == "I/O Range" }.compactMap { $0.hex("Address Maximum") }
+            let plannedIO = ((host["io"] as? [[String: String]]) ?? []).compactMap { number($0["end"]) }
+            #expect(plannedIO.allSatisfy(io.contains), "\(name) \(path): I/O \(io) lacks \(plannedIO)")
+            #expect(!crs.contains { r in
+                guard r.fields["Resource Type"] == "Memory Range", let min = r.hex("Address Minimum"), let max = r.hex("Address Maximum"),
+                      let base = ecamBase else { return false }
+                return min <= base && base <= max
+            }, "\(name) \(path): the ECAM is inside a host bridge window")
+        }
 
         let reserved = ACPICA.decodedCRS(try built.acpiexec("resources \\_SB.RES0"))
         let fixed = reserved.first { $0.title.hasPrefix("32-Bit Fixed Memory Range") }
         #expect(fixed?.hex("Address") == ecamBase && fixed?.hex("Address Length") == ecamSize, "\(name): PNP0C02 must reserve the ECAM")
         let mcfg = try [UInt8](Data(contentsOf: built.acpi.appendingPathComponent("MCFG")))
         let mcfgBase = (0..<8).reduce(UInt64(0)) { $0 | UInt64(mcfg[44 + $1]) << (8 * $1) }
-        #expect(mcfgBase == ecamBase && UInt64(mcfg[55]) == bus?.hex("Address Maximum"), "\(name): MCFG and _CRS disagree")
+        // One MCFG entry covers every bus of segment 0; PCI0's _CRS ends below the first expander.
+        #expect(mcfgBase == ecamBase && UInt64(mcfg[55]) == UInt64(built.plan["ecam"].flatMap { ($0 as? [String: Any])?["busEnd"] as? Int } ?? -1),
+                "\(name): MCFG and the ECAM disagree")
+        if built.hostBridges.count == 1 { #expect(pci0BusEnd == UInt64(mcfg[55]), "\(name): MCFG and _CRS disagree") }
     }
 }

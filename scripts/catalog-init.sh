@@ -11,6 +11,15 @@
 #   @@probe OFF ORIG READBACK      BAR sizing as a firmware does it (I/O and memory decoding off,
 #                                  write all ones (ROM: 0xfffffffe), read back, restore), one line
 #                                  per BAR register dword, ROM register included; hex, no 0x
+#   @@cap OFF ID FLAGS             one line per entry of the capability list (hex, no 0x); FLAGS is
+#                                  the capability's second word (for the PCI Express capability, ID
+#                                  10, its Capabilities register: bits 7:4 the device/port type)
+#   @@window KIND ORIG READBACK    bridges (header type 1) only: the I/O base/limit word (KIND io,
+#                                  0x1c) and the prefetchable base/limit dword (KIND pref, 0x24),
+#                                  written with ones in every address bit (I/O f0f0, pref fff0fff0)
+#                                  and read back, as Linux's pci_bridge_check_ranges does: a window
+#                                  that reads back zero is not implemented; the low nibble of the
+#                                  base says 16/32-bit I/O and 32/64-bit prefetchable (hex, no 0x)
 #   @@enddev BDF
 #   @@end COUNT
 # The sizing probe matters because Linux replaces the ROM resource of the boot VGA device by the
@@ -41,6 +50,27 @@ wr() {
     printf "$_s" | dd of="$1/config" bs="$3" seek=$(( $2 / $3 )) count=1 conv=notrunc 2>/dev/null
 }
 
+# window DEV KIND OFFSET WIDTH ALLONES
+window() {
+    _orig=$(rd "$1" "$3" "$4")
+    wr "$1" "$3" "$4" "$5"
+    _rb=$(rd "$1" "$3" "$4")
+    wr "$1" "$3" "$4" "0x$_orig"
+    printf '@@window %s %s %s\n' "$2" "$_orig" "$_rb"
+}
+
+# caps DEV: the capability list, if the status register says there is one.
+caps() {
+    [ $(( 0x$(rd "$1" 6 2) & 0x10 )) != 0 ] || return 0
+    _p=$(( 0x$(rd "$1" 52 1) & 0xfc ))
+    _n=0
+    while [ "$_p" != 0 ] && [ "$_n" -lt 48 ]; do
+        printf '@@cap %02x %s %s\n' "$_p" "$(rd "$1" "$_p" 1)" "$(rd "$1" $(( _p + 2 )) 2)"
+        _p=$(( 0x$(rd "$1" $(( _p + 1 )) 1) & 0xfc ))
+        _n=$(( _n + 1 ))
+    done
+}
+
 # probe DEV OFFSET ALLONES
 probe() {
     _orig=$(rd "$1" "$2" 4)
@@ -69,6 +99,7 @@ for d in /sys/bus/pci/devices/*; do
     od -Ax -tx1 -N64 -v "$d/config" | while read -r off bytes; do
         [ -n "$bytes" ] && echo "@@cfg $off $bytes"
     done
+    caps "$d"
     case $bdf in
         *:00:00.0|*:00:1f.*) ;;
         *)
@@ -83,6 +114,10 @@ for d in /sys/bus/pci/devices/*; do
                 probe "$d" "$off" 0xffffffff
             done
             [ -n "$rom" ] && probe "$d" "$rom" 0xfffffffe
+            if [ $(( 0x$hdr & 0x7f )) = 1 ]; then
+                window "$d" io 28 2 0xf0f0
+                window "$d" pref 36 4 0xfff0fff0
+            fi
             wr "$d" 4 2 "0x$cmd"
             ;;
     esac

@@ -3,8 +3,10 @@ import Testing
 import VMConfig
 
 /// Holds `DeviceCatalog` to what QEMU 7.2 itself presents: the fixtures in `Fixtures/qemu-7.2/`
-/// were captured by `scripts/capture-catalog.sh` (booting QEMU with every model, in both
-/// placements) and are described at the top of every fixture file.
+/// were captured by `scripts/capture-catalog.sh` (booting QEMU with every model, in every
+/// placement, and every bridge model) and are described at the top of every fixture file;
+/// `interfaces.txt` is QEMU's own word on the models' PCI/PCIe interfaces and where it accepts
+/// them (`scripts/capture-interfaces.sh`).
 @Suite("Device catalog vs. QEMU 7.2 captures")
 struct DeviceCatalogTests {
     // MARK: - Catalog against the captured data
@@ -32,10 +34,96 @@ struct DeviceCatalogTests {
         }
     }
 
+    @Test("every bridge model equals its capture", arguments: DeviceCatalog.bridgeModels.keys.sorted())
+    func bridgeMatchesCapture(name: String) throws {
+        let model = try #require(DeviceCatalog.bridgeModels[name])
+        #expect(model.name == name)
+        let fixtures = try CapturedFunction.all().filter { $0.model == name }
+        #expect(fixtures.count == 1, "\(name): expected one fixture, found \(fixtures.count)")
+        for fixture in fixtures {
+            expectEqual(model, fixture, context: "\(fixture.label) [\(fixture.file)]")
+        }
+    }
+
+    @Test("the named bridge models are the catalog's bridge models")
+    func bridgeModelNames() {
+        #expect(DeviceCatalog.switchUpstream == DeviceCatalog.bridgeModels["x3130-upstream"])
+        #expect(DeviceCatalog.switchDownstream == DeviceCatalog.bridgeModels["xio3130-downstream"])
+        #expect(DeviceCatalog.pciePCIBridge == DeviceCatalog.bridgeModels["pcie-pci-bridge"])
+        #expect(DeviceCatalog.pciBridge == DeviceCatalog.bridgeModels["pci-bridge"])
+        #expect(DeviceCatalog.pxbPCIe == DeviceCatalog.bridgeModels["pxb-pcie"])
+        #expect(DeviceCatalog.rootPort == DeviceCatalog.bridgeModels["pcie-root-port"])
+        for (name, model) in DeviceCatalog.bridgeModels {
+            #expect(!DeviceCatalog.endpointModels.contains(name), "\(name) is a bridge, not a [[device]] model")
+            // Bridges have windows exactly when they have a type 1 header (pxb-pcie's own
+            // function is a host bridge, header type 0).
+            #expect((model.bridgeWindows != nil) == model.isBridge, "\(name): bridgeWindows vs header type")
+        }
+    }
+
+    @Test("ich9-intel-hda behind a root port was captured at function 1, beside VGA at function 0")
+    func audioBesideVGA() throws {
+        let fixture = try #require(CapturedFunction.all().first { $0.model == "ich9-intel-hda" && $0.placement == .rootPort })
+        #expect(fixture.function == 1, "\(fixture.file): bdf: expected function 1, found \(fixture.function)")
+    }
+
+    // MARK: - PCI vs PCI Express, as QEMU says
+
+    @Test("isPCIeOnly and isConventionalOnly follow the models' QOM interfaces")
+    func interfacesMatchQOM() throws {
+        let interfaces = try QOMInterfaces.load()
+        let catalog = DeviceCatalog.endpointModels + DeviceCatalog.bridgeModels.keys.sorted()
+        for name in catalog {
+            guard let entry = interfaces.models[name] else {
+                Issue.record("\(name): not in interfaces.txt (run scripts/capture-catalog.sh)")
+                continue
+            }
+            #expect(DeviceCatalog.isPCIeOnly(name) == (entry.pcie && !entry.conventional),
+                    "\(name): isPCIeOnly \(DeviceCatalog.isPCIeOnly(name)), QOM pcie \(entry.pcie) conventional \(entry.conventional)")
+            #expect(DeviceCatalog.isConventionalOnly(name) == (!entry.pcie && entry.conventional),
+                    "\(name): isConventionalOnly \(DeviceCatalog.isConventionalOnly(name)), QOM pcie \(entry.pcie) conventional \(entry.conventional)")
+        }
+        for name in interfaces.models.keys {
+            #expect(catalog.contains(name), "interfaces.txt: \(name) is not a catalog model")
+        }
+        #expect(!DeviceCatalog.isPCIeOnly("no-such-model") && !DeviceCatalog.isConventionalOnly("no-such-model"))
+    }
+
+    /// QEMU 7.2 does not police PCI vs PCIe: it starts with every endpoint model on every bus kind,
+    /// PCIe-only models on a conventional bus and conventional ones behind PCIe ports included;
+    /// only pxb-pcie is refused anywhere but pcie.0. So `isPCIeOnly` is guestfw's rule, not QEMU's.
+    @Test("QEMU 7.2 accepts every endpoint model on every bus; pxb-pcie only on pcie.0")
+    func qemuAcceptance() throws {
+        let interfaces = try QOMInterfaces.load()
+        for name in DeviceCatalog.endpointModels {
+            let accepts = interfaces.models[name]?.accepts ?? [:]
+            #expect(!accepts.isEmpty, "\(name): no acceptance lines")
+            for (bus, accepted) in accepts.sorted(by: { $0.key < $1.key }) {
+                #expect(accepted, "\(name): QEMU refused it on \(bus)")
+            }
+        }
+        let pxb = try #require(interfaces.models[DeviceCatalog.pxbPCIeModel])
+        #expect(pxb.accepts == ["root-bus": true, "root-port": false, "switch-port": false,
+                                "conventional-bus": false, "pci-bridge-bus": false])
+    }
+
+    @Test("captures agree with isPCIeOnly / isConventionalOnly: a PCI Express capability always / never")
+    func capturesAgreeWithInterfaces() throws {
+        for fixture in try CapturedFunction.all() {
+            let context = "\(fixture.label) [\(fixture.file)]"
+            if DeviceCatalog.isPCIeOnly(fixture.model) {
+                #expect(fixture.pcieType != nil, "\(context): PCIe-only model without a PCI Express capability")
+            }
+            if DeviceCatalog.isConventionalOnly(fixture.model) {
+                #expect(fixture.pcieType == nil, "\(context): conventional-only model with a PCI Express capability")
+            }
+        }
+    }
+
     // MARK: - The catalog cannot grow or drift without data
 
-    @Test("every endpoint model has fixtures for both placements", arguments: DeviceCatalog.endpointModels)
-    func fixturesCoverBothPlacements(name: String) throws {
+    @Test("every endpoint model has fixtures for every placement", arguments: DeviceCatalog.endpointModels)
+    func fixturesCoverEveryPlacement(name: String) throws {
         let all = try CapturedFunction.all()
         for placement in Placement.allCases {
             let fixtures = all.filter { $0.model == name && $0.placement == placement }
@@ -55,7 +143,7 @@ struct DeviceCatalogTests {
         #expect(!all.isEmpty, "no fixtures found in the test bundle")
         for fixture in all {
             let context = "\(fixture.label) [\(fixture.file)]"
-            let known = fixture.model == DeviceCatalog.rootPortModel
+            let known = DeviceCatalog.bridgeModels[fixture.model] != nil
                 || DeviceCatalog.endpointModels.contains(fixture.model)
             #expect(known, "\(context): model: not in DeviceCatalog")
             let sized = DeviceCatalog.sizedModels.contains(fixture.model)
@@ -88,11 +176,11 @@ struct DeviceCatalogTests {
             }
         }
         // Different sizes give different captures: the size really reaches the device.
-        let byPlacement = Dictionary(grouping: fixtures, by: \.placement)
+        let byPlacement = Dictionary(grouping: fixtures, by: \.placementName)
         for (placement, group) in byPlacement {
             let barSets = Set(group.map { $0.bars.map(\.fixtureLine) })
             #expect(barSets.count == Set(group.compactMap(\.size)).count,
-                    "\(name) (\(placement.rawValue)): bars: captures of different sizes have the same BARs")
+                    "\(name) (\(placement)): bars: captures of different sizes have the same BARs")
         }
     }
 
@@ -147,7 +235,7 @@ struct DeviceCatalogTests {
 
     @Test("names outside the catalog give nil")
     func unknownModel() {
-        #expect(DeviceCatalog.model(named: "rtl8139", placement: .rootPort) == nil)
+        #expect(DeviceCatalog.model(named: "ne2k_pci", placement: .rootPort) == nil)
         #expect(DeviceCatalog.model(named: DeviceCatalog.rootPortModel, placement: .rootBus) == nil)
     }
 
@@ -169,6 +257,15 @@ struct DeviceCatalogTests {
         #expect(model.interruptPin == fixture.interruptPin,
                 "\(context): interruptPin: catalog \(model.interruptPin), QEMU \(fixture.interruptPin)",
                 sourceLocation: sourceLocation)
+        #expect(model.headerType == fixture.headerType & 0x7f,
+                "\(context): headerType: catalog \(model.headerType), QEMU \(fixture.headerType & 0x7f)",
+                sourceLocation: sourceLocation)
+        #expect(model.pcieType == fixture.pcieType,
+                "\(context): pcieType: catalog \(model.pcieType?.rawValue ?? "none"), QEMU \(fixture.pcieType?.rawValue ?? "none")",
+                sourceLocation: sourceLocation)
+        #expect(model.bridgeWindows == fixture.bridgeWindows,
+                "\(context): bridgeWindows: catalog \(String(describing: model.bridgeWindows)), QEMU \(String(describing: fixture.bridgeWindows))",
+                sourceLocation: sourceLocation)
         let catalogBars = model.bars.sorted(by: BARSpec.captureOrder)
         let capturedBars = fixture.bars.sorted(by: BARSpec.captureOrder)
         if catalogBars != capturedBars {
@@ -188,22 +285,29 @@ struct DeviceCatalogTests {
 private struct CapturedFunction: Sendable {
     var file: String
     var model: String
-    var placement: Placement
+    /// The fixture's placement line; `placement` is nil for "switch-port" (a switch's downstream
+    /// port on the upstream port's bus), which is no endpoint placement.
+    var placementName: String
+    var placement: Placement?
     var size: UInt64?
+    var function: Int
     var vendorID: UInt16
     var deviceID: UInt16
     var classCode: UInt32
+    var headerType: UInt8
     var interruptPin: UInt8
+    var pcieType: PCIeType?
+    var bridgeWindows: BridgeWindows?
     var bars: [BARSpec]
 
     var label: String {
-        "\(model) (\(placement.rawValue)\(size.map { ", size \(hex($0))" } ?? ""))"
+        "\(model) (\(placementName)\(size.map { ", size \(hex($0))" } ?? ""))"
     }
 
-    /// The capture script's naming: `MODEL[-SIZE].PLACEMENT.txt`, `pcie-root-port.txt`.
+    /// The capture script's naming: `MODEL[-SIZE].PLACEMENT.txt`, `BRIDGE-MODEL.txt`.
     var expectedFileName: String {
-        if model == DeviceCatalog.rootPortModel { return "\(model).txt" }
-        return "\(model)\(size.map { "-" + sizeName($0) } ?? "").\(placement.rawValue).txt"
+        if DeviceCatalog.bridgeModels[model] != nil { return "\(model).txt" }
+        return "\(model)\(size.map { "-" + sizeName($0) } ?? "").\(placementName).txt"
     }
 
     static let directoryName = "qemu-7.2"
@@ -219,7 +323,10 @@ private struct CapturedFunction: Sendable {
         }
         let directory = fixtures.appendingPathComponent(directoryName, isDirectory: true)
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-            .filter { $0.hasSuffix(".root-bus.txt") || $0.hasSuffix(".root-port.txt") || $0 == "pcie-root-port.txt" }
+            .filter { name in
+                Placement.allCases.contains { name.hasSuffix(".\($0.rawValue).txt") }
+                    || DeviceCatalog.bridgeModels.keys.contains { name == "\($0).txt" }
+            }
             .sorted()
         return try names.map { name in
             try parse(String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8), file: name)
@@ -231,7 +338,10 @@ private struct CapturedFunction: Sendable {
     static func parse(_ text: String, file: String) throws -> CapturedFunction {
         var fields: [String: UInt64] = [:]
         var model: String?
-        var placement: Placement?
+        var placementName: String?
+        var function: Int?
+        var pcieType: PCIeType??
+        var ioWindow: String?, prefWindow: String?
         var bars: [BARSpec] = []
         for (lineIndex, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = rawLine.trimmingCharacters(in: .whitespaces)
@@ -250,15 +360,36 @@ private struct CapturedFunction: Sendable {
                 guard words.count == 2 else { throw fail("expected 'model NAME'") }
                 model = words[1]
             case "placement":
-                guard words.count == 2, let p = Placement(rawValue: words[1]) else { throw fail("bad placement") }
-                placement = p
+                guard words.count == 2, Placement(rawValue: words[1]) != nil || words[1] == "switch-port"
+                else { throw fail("bad placement") }
+                placementName = words[1]
+            case "path":
+                guard words.count >= 2, words[1] == "pcie.0" else { throw fail("expected 'path pcie.0 MODEL...'") }
+            case "capabilities":
+                guard words.count >= 2 else { throw fail("expected 'capabilities 0xID...' or 'capabilities none'") }
+            case "pcie-type":
+                guard words.count == 2, words[1] == "none" || PCIeType(rawValue: words[1]) != nil,
+                      pcieType == nil
+                else { throw fail("expected one 'pcie-type T'") }
+                pcieType = .some(PCIeType(rawValue: words[1]))
+            case "io-window":
+                guard words.count == 2, ["none", "io16", "io32"].contains(words[1]), ioWindow == nil
+                else { throw fail("expected one 'io-window none|io16|io32'") }
+                ioWindow = words[1]
+            case "pref-window":
+                guard words.count == 2, ["none", "mem32", "mem64"].contains(words[1]), prefWindow == nil
+                else { throw fail("expected one 'pref-window none|mem32|mem64'") }
+                prefWindow = words[1]
             case "size", "vendor", "device", "class", "pin", "revision", "subsystem-vendor", "subsystem",
                  "header-type":
                 guard words.count == 2 else { throw fail("expected '\(words[0]) VALUE'") }
                 guard fields[words[0]] == nil else { throw fail("duplicate \(words[0])") }
                 fields[words[0]] = try number(words[1])
             case "bdf":
-                guard words.count == 2 else { throw fail("expected 'bdf BB:DD.F'") }
+                guard words.count == 2, let dot = words[1].lastIndex(of: "."),
+                      let fn = Int(words[1][words[1].index(after: dot)...]), (0...7).contains(fn)
+                else { throw fail("expected 'bdf BB:DD.F'") }
+                function = fn
             case "bar":
                 // bar I KIND size 0xS pref 0|1
                 guard words.count == 7, words[3] == "size", words[5] == "pref",
@@ -280,16 +411,76 @@ private struct CapturedFunction: Sendable {
             return value
         }
         guard let model else { throw CaptureFixtureError(file: file, line: 0, message: "no 'model' line") }
-        guard let placement else { throw CaptureFixtureError(file: file, line: 0, message: "no 'placement' line") }
+        guard let placementName else { throw CaptureFixtureError(file: file, line: 0, message: "no 'placement' line") }
+        guard let function else { throw CaptureFixtureError(file: file, line: 0, message: "no 'bdf' line") }
+        guard let pcieType else { throw CaptureFixtureError(file: file, line: 0, message: "no 'pcie-type' line") }
         let vendor = try required("vendor"), device = try required("device")
-        let classCode = try required("class"), pin = try required("pin")
-        guard vendor <= 0xffff, device <= 0xffff, classCode <= 0xff_ffff, pin <= 4 else {
-            throw CaptureFixtureError(file: file, line: 0, message: "vendor, device, class or pin out of range")
+        let classCode = try required("class"), pin = try required("pin"), header = try required("header-type")
+        guard vendor <= 0xffff, device <= 0xffff, classCode <= 0xff_ffff, pin <= 4, header <= 0xff else {
+            throw CaptureFixtureError(file: file, line: 0, message: "vendor, device, class, header type or pin out of range")
+        }
+        var windows: BridgeWindows?
+        switch (header & 0x7f, ioWindow, prefWindow) {
+        case (1, let io?, let pref?):
+            windows = BridgeWindows(io: io != "none", io32: io == "io32", prefetchable: pref != "none",
+                                    prefetchable64: pref == "mem64")
+        case (1, _, _):
+            throw CaptureFixtureError(file: file, line: 0, message: "a bridge needs 'io-window' and 'pref-window' lines")
+        case (_, nil, nil):
+            windows = nil
+        default:
+            throw CaptureFixtureError(file: file, line: 0, message: "window lines for a function that is no bridge")
         }
         return CapturedFunction(
-            file: file, model: model, placement: placement, size: fields["size"],
+            file: file, model: model, placementName: placementName, placement: Placement(rawValue: placementName),
+            size: fields["size"], function: function,
             vendorID: UInt16(vendor), deviceID: UInt16(device), classCode: UInt32(classCode),
-            interruptPin: UInt8(pin), bars: bars)
+            headerType: UInt8(header), interruptPin: UInt8(pin), pcieType: pcieType, bridgeWindows: windows, bars: bars)
+    }
+}
+
+/// `Fixtures/qemu-7.2/interfaces.txt`: per model, the QOM interfaces and the buses QEMU accepts it on.
+private struct QOMInterfaces: Sendable {
+    struct Entry: Sendable {
+        var pcie: Bool
+        var conventional: Bool
+        var accepts: [String: Bool] = [:]
+    }
+
+    var models: [String: Entry] = [:]
+
+    static func load() throws -> QOMInterfaces { try cache.get() }
+
+    private static let cache: Result<QOMInterfaces, any Error> = Result {
+        let file = "interfaces.txt"
+        guard let url = Bundle.module.url(forResource: "Fixtures", withExtension: nil)?
+            .appendingPathComponent(CapturedFunction.directoryName, isDirectory: true)
+            .appendingPathComponent(file)
+        else { throw CaptureFixtureError(file: file, line: 0, message: "no Fixtures directory in the test bundle") }
+        var result = QOMInterfaces()
+        let text = try String(contentsOf: url, encoding: .utf8)
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let words = line.split(separator: " ").map(String.init)
+            let fail = CaptureFixtureError(file: file, line: index + 1, message: "bad line: \(line)")
+            switch words.first {
+            case "qom":
+                guard words.count == 6, words[2] == "pcie", words[4] == "conventional",
+                      let p = Int(words[3]), let c = Int(words[5]), p <= 1, c <= 1,
+                      result.models[words[1]] == nil
+                else { throw fail }
+                result.models[words[1]] = Entry(pcie: p == 1, conventional: c == 1)
+            case "accepts":
+                guard words.count == 4, ["yes", "no"].contains(words[3]),
+                      result.models[words[1]] != nil, result.models[words[1]]!.accepts[words[2]] == nil
+                else { throw fail }
+                result.models[words[1]]!.accepts[words[2]] = words[3] == "yes"
+            default:
+                throw fail
+            }
+        }
+        return result
     }
 }
 

@@ -72,7 +72,7 @@ struct QEMUCommandLine {
             throw Refusal(message: "function \(function.id) has no device model")
         }
         switch model {
-        case "virtio-net-pci", "e1000e":
+        case "virtio-net-pci", "e1000e", "e1000", "rtl8139":
             extra = ["-netdev", "hubport,id=net-\(function.id),hubid=0"]
             properties.append("netdev=net-\(function.id)")
         case "virtio-blk-pci", "nvme":

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-let exampleNames = ["default", "expander", "hotplug-8", "hotplug-io0", "passthrough-gpu", "switch-tree", "toolstack-64bus",
+let exampleNames = ["default", "expander", "hotplug-8", "hotplug-io0", "multifunction", "passthrough-gpu", "pci-bridges", "switch-tree", "toolstack-64bus",
                     "xen-large-bars"]
 
 /// One example built by the real binary into a scratch directory.

@@ -44,12 +44,8 @@ public struct ToolstackSettings: Sendable {
         case .qemu:
             qemuMachine = "q35,max-ram-below-4g=\(plan.memory.maxRAMBelow4G)"
             // q35-pcihost's pci-hole64-size (QEMU 7.2, default 32 GiB): the 64-bit window QEMU
-            // reports starts on the GiB boundary above high RAM, as the plan's does unless an ECAM
-            // above 4 GiB pushes the plan's higher; QEMU's then runs from its start to the plan's end.
-            if let window = plan.windows.mmio64 {
-                let qemuStart = alignUp(plan.memory.highRAM?.limit ?? FixedRanges.fourGiB, Units.giB)
-                qemuGlobals.append("q35-pcihost.pci-hole64-size=\(window.limit - min(qemuStart, window.start))")
-            }
+            // reports starts on the GiB boundary above high RAM, as the plan's does.
+            if let window = plan.windows.mmio64 { qemuGlobals.append("q35-pcihost.pci-hole64-size=\(window.size)") }
         case .xen:
             setXen(plan, config)
         }

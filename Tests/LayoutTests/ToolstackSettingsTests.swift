@@ -23,15 +23,6 @@ struct ToolstackSettingsTests {
         #expect(settings.xl.isEmpty && settings.xenstore.isEmpty && settings.ecamSpace == nil)
     }
 
-    /// An ECAM above 4 GiB pushes the plan's 64-bit window above it, while QEMU's starts on the
-    /// GiB boundary above high RAM whatever the ECAM: its size then reaches the plan's end.
-    @Test func aHighECAMLengthensQEMUs64BitWindow() throws {
-        let (plan, settings) = try Self.settings("memory = \"4G\"\n[ecam]\npolicy = \"toolstack\"\nbase = \"0x800000000\"\n")
-        let window = try #require(plan.windows.mmio64)
-        #expect(window.start == 0x8_4000_0000)
-        #expect(settings.qemuGlobals == ["q35-pcihost.pci-hole64-size=\(window.limit - 0x1_8000_0000)"])
-    }
-
     /// libxl always writes allow-memory-relocate = 0 with qemu-xen: a plan that relocates RAM
     /// says it cannot be had that way.
     @Test func relocationIsNotWhatLibxlAllows() throws {

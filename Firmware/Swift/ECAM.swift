@@ -1,6 +1,8 @@
 // ECAM.swift — PCI Express enhanced configuration access: memory-mapped, 4 KiB per function.
-// Loads go through _Volatile: a plain UnsafePointer load of MMIO may be folded or dropped by
-// the optimiser (see README.md, pitfalls).
+// The firmware reads through it only once, to prove a low ECAM decodes where the plan put it;
+// all its own configuration access goes through 0xCF8/0xCFC (PCIConfig.swift), which reaches
+// an ECAM above 4 GiB too. Loads go through _Volatile: a plain UnsafePointer load of MMIO may
+// be folded or dropped by the optimiser (see README.md, pitfalls).
 
 import _Volatile
 
@@ -18,9 +20,5 @@ struct ECAM {
 
   func read32(_ fn: PCIFunction, _ offset: UInt16) -> UInt32 {
     VolatileMappedRegister<UInt32>(unsafeBitPattern: UInt(address(fn, offset))).load()
-  }
-
-  func write32(_ fn: PCIFunction, _ offset: UInt16, _ value: UInt32) {
-    VolatileMappedRegister<UInt32>(unsafeBitPattern: UInt(address(fn, offset))).store(value)
   }
 }

@@ -1,6 +1,7 @@
-// PCIConfig.swift — PCI configuration space through the legacy 0xCF8/0xCFC mechanism.
-// It works from reset, before the ECAM is enabled, and reaches only the first 256 bytes of a
-// function: enough to program the chipset (PCIEXBAR, PMBASE) that everything else relies on.
+// PCIConfig.swift — PCI configuration space through the legacy 0xCF8/0xCFC mechanism, the
+// firmware's only way to it. It works from reset and wherever the plan puts the ECAM (above
+// 4 GiB too), and reaches the first 256 bytes of a function: everything the firmware checks and
+// programs (ids, header, BARs, bridge windows, chipset registers) lies there.
 
 struct PCIFunction {
   let bus: UInt8

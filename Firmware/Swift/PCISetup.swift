@@ -3,31 +3,31 @@
 // numbered before the firmware looks behind it.
 
 enum PCISetup {
-  private static let headerTypeRegister: UInt16 = 0x0C   // byte 2 of this dword
-  private static let interruptRegister: UInt16 = 0x3C    // line (byte 0), pin (byte 1)
+  private static let headerTypeRegister: UInt8 = 0x0C   // byte 2 of this dword
+  private static let interruptRegister: UInt8 = 0x3C    // line (byte 0), pin (byte 1)
 
-  static func apply(_ handoff: Handoff, _ ecam: ECAM) {
+  static func apply(_ handoff: Handoff) {
     var i = 0
     while i < Int(handoff.header.functionCount) {
       let planned = handoff.function(i)
       let fn = PCIFunction(bus: planned.bus, device: planned.device, function: planned.function)
       // Nothing decodes while BARs are sized and moved; the command register is written last.
-      ecam.write32(fn, BARProbe.commandRegister, 0)
-      verifyIdentity(ecam, fn, planned)
-      verifyBARs(handoff, ecam, fn, planned)
-      if planned.kind == HandoffFunction.kindBridge { BridgeSetup.program(ecam, fn, planned) }
-      programBARs(handoff, ecam, fn, planned)
-      let interrupt = ecam.read32(fn, interruptRegister)
-      ecam.write32(fn, interruptRegister, interrupt & 0xFFFF_FF00 | UInt32(planned.interruptLine))
-      ecam.write32(fn, BARProbe.commandRegister, UInt32(planned.command))
+      LegacyPCIConfig.write32(fn, BARProbe.commandRegister, 0)
+      verifyIdentity(fn, planned)
+      verifyBARs(handoff, fn, planned)
+      if planned.kind == HandoffFunction.kindBridge { BridgeSetup.program(fn, planned) }
+      programBARs(handoff, fn, planned)
+      let interrupt = LegacyPCIConfig.read32(fn, interruptRegister)
+      LegacyPCIConfig.write32(fn, interruptRegister, interrupt & 0xFFFF_FF00 | UInt32(planned.interruptLine))
+      LegacyPCIConfig.write32(fn, BARProbe.commandRegister, UInt32(planned.command))
       i += 1
     }
   }
 
   static func isBridge(_ planned: HandoffFunction) -> Bool { planned.kind == HandoffFunction.kindBridge }
 
-  private static func verifyIdentity(_ ecam: ECAM, _ fn: PCIFunction, _ planned: HandoffFunction) {
-    let ids = ecam.read32(fn, 0)
+  private static func verifyIdentity(_ fn: PCIFunction, _ planned: HandoffFunction) {
+    let ids = LegacyPCIConfig.read32(fn, 0)
     let vendor = UInt16(truncatingIfNeeded: ids)
     let device = UInt16(truncatingIfNeeded: ids >> 16)
     if vendor == 0xFFFF {
@@ -46,7 +46,7 @@ enum PCISetup {
       Serial.hex(UInt32(device), digits: 4)
       Report.halt()
     }
-    let headerType = (ecam.read32(fn, headerTypeRegister) >> 16) & 0x7F
+    let headerType = (LegacyPCIConfig.read32(fn, headerTypeRegister) >> 16) & 0x7F
     let plannedType: UInt32 = isBridge(planned) ? 1 : 0
     if headerType != plannedType {
       Report.mismatch(fn)
@@ -56,7 +56,7 @@ enum PCISetup {
       Serial.decimal(headerType)
       Report.halt()
     }
-    let pin = UInt8(truncatingIfNeeded: ecam.read32(fn, interruptRegister) >> 8)
+    let pin = UInt8(truncatingIfNeeded: LegacyPCIConfig.read32(fn, interruptRegister) >> 8)
     if pin != planned.interruptPin {
       Report.mismatch(fn)
       Serial.write("planned interrupt pin ")
@@ -76,11 +76,11 @@ enum PCISetup {
 
   /// Every planned BAR must size to its planned kind and size, and every slot the plan does not
   /// use must be empty: a device with an extra BAR is not the device that was planned.
-  private static func verifyBARs(_ handoff: Handoff, _ ecam: ECAM, _ fn: PCIFunction, _ planned: HandoffFunction) {
+  private static func verifyBARs(_ handoff: Handoff, _ fn: PCIFunction, _ planned: HandoffFunction) {
     var b = 0
     while b < Int(planned.barCount) {
       let bar = handoff.bar(Int(planned.firstBAR) + b)
-      let found = BARProbe.probe(ecam, fn, slot: bar.slot, bridge: isBridge(planned))
+      let found = BARProbe.probe(fn, slot: bar.slot, bridge: isBridge(planned))
       if found.size != bar.size || found.kind != bar.kind || found.prefetchable != (bar.prefetchable != 0) {
         Report.mismatch(fn)
         slotName(bar.slot)
@@ -97,7 +97,7 @@ enum PCISetup {
     var slot: UInt8 = 0
     while slot <= HandoffBAR.romSlot {
       if (slot < slotCount || slot == HandoffBAR.romSlot) && planned.usedSlots & (1 << slot) == 0 {
-        let found = BARProbe.probe(ecam, fn, slot: slot, bridge: isBridge(planned))
+        let found = BARProbe.probe(fn, slot: slot, bridge: isBridge(planned))
         if found.size != 0 {
           Report.mismatch(fn)
           slotName(slot)
@@ -110,12 +110,12 @@ enum PCISetup {
     }
   }
 
-  private static func programBARs(_ handoff: Handoff, _ ecam: ECAM, _ fn: PCIFunction, _ planned: HandoffFunction) {
+  private static func programBARs(_ handoff: Handoff, _ fn: PCIFunction, _ planned: HandoffFunction) {
     var b = 0
     while b < Int(planned.barCount) {
       let bar = handoff.bar(Int(planned.firstBAR) + b)
-      BARProbe.program(ecam, fn, bar, bridge: isBridge(planned))
-      let readBack = BARProbe.readAddress(ecam, fn, bar, bridge: isBridge(planned))
+      BARProbe.program(fn, bar, bridge: isBridge(planned))
+      let readBack = BARProbe.readAddress(fn, bar, bridge: isBridge(planned))
       if readBack != bar.address {
         Report.mismatch(fn)
         slotName(bar.slot)

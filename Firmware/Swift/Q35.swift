@@ -38,6 +38,14 @@ enum Q35 {
       UInt32(truncatingIfNeeded: base) & 0xF000_0000 | lengthCode << 1 | 1)
   }
 
+  /// PCIEXBAR's base field: address bits 35:28.
+  static let pciexbarBase: UInt64 = 0xF_F000_0000
+
+  /// PCIEXBAR as the MCH holds it, both halves.
+  static func pciexbar() -> UInt64 {
+    UInt64(LegacyPCIConfig.read32(mch, pciexbarHigh)) << 32 | UInt64(LegacyPCIConfig.read32(mch, pciexbarLow))
+  }
+
   /// 0xC0000-0xFFFFF read and write RAM instead of the ROM alias: the RSDP goes to 0xE0000.
   /// Each PAM nibble is one segment; 3 = reads and writes go to DRAM. PAM0's low nibble is
   /// reserved, so it gets only its high one (0xF0000-0xFFFFF).

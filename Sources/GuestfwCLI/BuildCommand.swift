@@ -93,10 +93,12 @@ enum BuildOutputs {
     }
 
     /// The boot code with this plan's hand-off block, at the start of the planned firmware ROM.
+    /// The block carries the ACPI tables and the SMBIOS (BIOS Information), which the firmware
+    /// copies alike.
     static func firmware(_ plan: Plan, tables: [PlacedTable], source: String) throws(CommandError) -> FirmwareImages {
         let block: [UInt8]
         do {
-            block = try HandoffBlock.encode(plan: plan, tables: tables)
+            block = try HandoffBlock.encode(plan: plan, tables: tables + SMBIOS.tables(plan))
         } catch {
             throw .negative("\(source): \(error)")
         }

@@ -35,7 +35,9 @@ enum Hazards {
             hazards.append(Hazard(kind: .ecamMisaligned, ids: ["ecam"],
                                   detail: "the ECAM at \(hex(ecam.base)) is aligned to its own size, not to 256M: stock QEMU's PCIEXBAR masks decode it at \(hex(alignDown(ecam.base, FixedRanges.ecamAlignment)))"))
         }
-        if ecam.base >= FixedRanges.fourGiB {
+        // Only hvmloader's ECAM above 4G is the series' accident; a toolstack that fixes one there
+        // reserves it and keeps every window clear of it, and the firmware programs it.
+        if ecam.base >= FixedRanges.fourGiB && plan.policy == .hvmloader {
             hazards.append(Hazard(kind: .ecamAbove4G, ids: ["ecam"],
                                   detail: "the ECAM was sent above 4G to \(hex(ecam.base)): the series' pseudo-entry inherits the 64-bit flag of the BAR it displaced in the list"))
         }

@@ -37,7 +37,7 @@ struct QemuArgsTests {
     }
 
     /// Every planned function has a -device at its planned bus and address; memory and vCPUs match.
-    @Test(arguments: ["default", "hotplug-8", "toolstack-64bus", "hotplug-io0"])
+    @Test(arguments: ["default", "ecam-high", "hotplug-8", "toolstack-64bus", "hotplug-io0"])
     func devicesSitWherePlanned(_ name: String) throws {
         let (words, plan) = try line(name)
         let devices = words.indices.filter { words[$0] == "-device" && $0 + 1 < words.count }.map { words[$0 + 1] }
@@ -72,7 +72,7 @@ struct QemuArgsTests {
     }
 
     /// QEMU 7.2 itself accepts every property (paused with -S, stopped after 5 s).
-    @Test(arguments: ["default", "hotplug-8", "toolstack-64bus", "hotplug-io0"])
+    @Test(arguments: ["default", "ecam-high", "hotplug-8", "toolstack-64bus", "hotplug-io0"])
     func qemuAcceptsTheLine(_ name: String) throws {
         guard FileManager.default.fileExists(atPath: Self.stand_in_firmware) else {
             Issue.record("SeaBIOS is not installed (qemu-system-x86 brings it): \(Self.stand_in_firmware)"); return

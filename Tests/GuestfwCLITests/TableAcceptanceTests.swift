@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-let exampleNames = ["default", "expander", "hotplug-8", "hotplug-io0", "multifunction", "passthrough-gpu", "pci-bridges", "switch-tree", "toolstack-64bus",
-                    "xen-large-bars"]
+let exampleNames = ["default", "ecam-high", "expander", "hotplug-8", "hotplug-io0", "multifunction", "passthrough-gpu",
+                    "pci-bridges", "switch-tree", "toolstack-64bus", "xen-large-bars"]
 
 /// One example built by the real binary into a scratch directory.
 struct BuiltExample {
@@ -168,8 +168,14 @@ struct TableAcceptanceTests {
         }
 
         let reserved = ACPICA.decodedCRS(try built.acpiexec("resources \\_SB.RES0"))
-        let fixed = reserved.first { $0.title.hasPrefix("32-Bit Fixed Memory Range") }
-        #expect(fixed?.hex("Address") == ecamBase && fixed?.hex("Address Length") == ecamSize, "\(name): PNP0C02 must reserve the ECAM")
+        // Memory32Fixed below 4 GiB, a QWordMemory above (Tables/ecam-high).
+        if ecamBase! + ecamSize! <= 1 << 32 {
+            let fixed = reserved.first { $0.title.hasPrefix("32-Bit Fixed Memory Range") }
+            #expect(fixed?.hex("Address") == ecamBase && fixed?.hex("Address Length") == ecamSize, "\(name): PNP0C02 must reserve the ECAM")
+        } else {
+            let qword = reserved.first { $0.title.hasPrefix("64-Bit QWORD Address Space") && $0.fields["Resource Type"] == "Memory Range" }
+            #expect(qword?.hex("Address Minimum") == ecamBase && qword?.hex("Address Length") == ecamSize, "\(name): PNP0C02 must reserve the ECAM")
+        }
         let mcfg = try [UInt8](Data(contentsOf: built.acpi.appendingPathComponent("MCFG")))
         let mcfgBase = (0..<8).reduce(UInt64(0)) { $0 | UInt64(mcfg[44 + $1]) << (8 * $1) }
         // One MCFG entry covers every bus of segment 0; PCI0's _CRS ends below the first expander.

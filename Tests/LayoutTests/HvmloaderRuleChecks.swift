@@ -25,7 +25,7 @@ extension InvariantChecks {
         if misaligned != !listed(.ecamMisaligned).isEmpty {
             out.append("[hazard ecam-misaligned] ECAM \(plan.ecam.map { hex($0.base) } ?? "none"), listed \(!listed(.ecamMisaligned).isEmpty)")
         }
-        let high = plan.ecam.map { $0.base >= fourGiB } ?? false
+        let high = plan.policy == .hvmloader && (plan.ecam.map { $0.base >= fourGiB } ?? false)
         if high != !listed(.ecamAbove4G).isEmpty {
             out.append("[hazard ecam-above-4g] ECAM \(plan.ecam.map { hex($0.base) } ?? "none"), listed \(!listed(.ecamAbove4G).isEmpty)")
         }

@@ -49,12 +49,7 @@ struct BootTests {
                 "default example: \(disks.map(\.id))")
         #expect(disks.contains { $0.bus == 0 } && disks.contains { $0.bus != 0 },
                 "default example: disks at \(disks.map { "\($0.id) \($0.bdf)" }), expected one on bus 0 and one behind a root port")
-        let (run, guest) = try await boot(setup, name: "readdisks")
-        var problems = BootChecks.lifecycle(run, guest, deadline: BootEnvironment.bootDeadline)
-        problems += BootChecks.complaints(guest).map { "kernel complaint: \($0)" }
-        problems += diskProblems(guest, names: disks.map { $0.model == "nvme" ? "nvme0n1" : "vda" })
-        let context = problems.isEmpty ? [] : (guest.sections["disks"] ?? []) + lifecycleContext(run, guest)
-        report(setup, run, problems: problems, context: context)
+        try await readDisks(setup, disks)
     }
 
     /// The switch tree's disks, both four bridges deep (rp1, sw1, sw1d1, sw2, then a downstream
@@ -64,6 +59,11 @@ struct BootTests {
         let setup = try BootSetup.make("switch-tree", append: Self.console + " pci=nomsi guestfw.readdisks=1")
         let disks = setup.plan.functions.filter { $0.model == "virtio-blk-pci" || $0.model == "nvme" }
         #expect(disks.count == 2 && disks.allSatisfy { $0.bus >= 7 }, "switch-tree: disks at \(disks.map { "\($0.id) \($0.bdf)" })")
+        try await readDisks(setup, disks)
+    }
+
+    /// Boots with the disks read to the end (/dev/vda, /dev/nvme0n1) and reports what went wrong.
+    private func readDisks(_ setup: BootSetup, _ disks: [PlanFile.Function]) async throws {
         let (run, guest) = try await boot(setup, name: "readdisks")
         var problems = BootChecks.lifecycle(run, guest, deadline: BootEnvironment.bootDeadline)
         problems += BootChecks.complaints(guest).map { "kernel complaint: \($0)" }

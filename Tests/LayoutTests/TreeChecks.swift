@@ -45,7 +45,8 @@ extension InvariantChecks {
         var out: [String] = []
         let bridges = plan.functions.filter(\.kind.isBridge)
         for bridge in bridges {
-            guard let secondary = bridge.secondaryBus, let subordinate = bridge.subordinateBus, let windows = bridge.windows else { continue }
+            guard let secondary = bridge.secondaryBus, let subordinate = bridge.subordinateBus, secondary <= subordinate,
+                  let windows = bridge.windows else { continue }
             for inner in plan.functions where (secondary...subordinate).contains(inner.bdf.bus) {
                 for bar in inner.bars {
                     guard let range = bar.range else { continue }

@@ -96,13 +96,16 @@ struct HandoffBlockTests {
             #expect(BDF(bus: Int(record.bus), device: Int(record.device), function: Int(record.function)) == function.bdf)
             #expect(record.vendorID == (function.vendorID ?? 0))
             #expect(record.deviceID == (function.deviceID ?? 0))
-            #expect((record.kind == HandoffFunction.kindBridge) == (function.kind == .rootPort))
+            // Every PCI-to-PCI bridge is a bridge record; an expander (pxb-pcie) is a type-0 function.
+            #expect((record.kind == HandoffFunction.kindBridge) == [.rootPort, .switchUpstream, .switchDownstream, .pciBridge].contains(function.kind))
             #expect(Int(record.interruptPin) == function.interrupt?.pin ?? 0)
             let bars = decoded.bars[Int(record.firstBAR)..<Int(record.firstBAR + record.barCount)]
             #expect(bars.map(\.size) == function.bars.map(\.size), "\(function.id)")
             #expect(bars.map(\.address) == function.bars.map { $0.address ?? 0 }, "\(function.id)")
             #expect(bars.map { Int($0.slot) } == function.bars.map(\.index), "\(function.id)")
-            if let windows = function.windows {
+            if function.kind == .hostBridge {
+                #expect(record.windows == 0 && record.secondaryBus == 0 && record.subordinateBus == 0, "\(function.id)")
+            } else if let windows = function.windows {
                 #expect(record.windows & HandoffFunction.windowIO != 0 ? [record.ioBase, record.ioLimit] == [windows.io?.start, windows.io?.end] : windows.io == nil)
                 #expect(record.windows & HandoffFunction.windowMem != 0 ? [record.memBase, record.memLimit] == [windows.mem?.start, windows.mem?.end] : windows.mem == nil)
                 #expect(record.windows & HandoffFunction.windowPref != 0 ? [record.prefBase, record.prefLimit] == [windows.pref?.start, windows.pref?.end] : windows.pref == nil)

@@ -1037,8 +1037,11 @@ extension InvariantChecks {
             }
         case .conflictingInput(let field, let value, _, _) where field == "mmio.window64":
             // Even above the least high RAM any layout leaves, the window must end within phys_bits.
+            // On Xen under the toolstack the hole is the smallest that holds the 32-bit demand.
+            let smallestHole = config.vmm == .xen && config.ecam.policy == .toolstack && config.mmio.hole == nil
+                ? feasibleLow(config, demand)?.0.holeStart : nil
             let lowEnd = config.vmm == .qemu ? qemuLowRAM(config)
-                : min(config.guestRAM, config.mmio.hole.map { fourGiB - $0 } ?? 0xF000_0000)
+                : min(config.guestRAM, smallestHole ?? config.mmio.hole.map { fourGiB - $0 } ?? 0xF000_0000)
             // The window also starts above an ECAM placed above 4 GiB.
             let highECAMEnd = config.ecam.base.map { $0 >= fourGiB ? $0 + config.ecam.size : 0 } ?? 0
             let floor = max(fourGiB, fourGiB + config.guestRAM - lowEnd, config.ecam.policy == .toolstack ? highECAMEnd : 0)

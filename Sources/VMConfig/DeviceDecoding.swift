@@ -17,7 +17,7 @@ extension ConfigDecoder {
         let bars = reader.array("bars").map { decodeBARs($0, reader: reader, physBits: physBits) }
         let rom = decodeROM(reader)
         checkIdentity(reader, model: model, bars: bars, passthrough: passthrough)
-        let host = reader.node("model") == nil && reader.node("passthrough") == nil
+        let host = reader.node("host") == nil || (reader.node("model") == nil && reader.node("passthrough") == nil)
             ? decodeHost(reader, addr: addr, bus: bus, bars: bars, rom: rom, context: context) : nil
         guard let id else { return nil }
         var device = Device(id: id, model: model, bus: bus, addr: addr, size: size, passthrough: passthrough,

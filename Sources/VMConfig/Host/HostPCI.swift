@@ -163,6 +163,12 @@ public struct ResizableBAR: Sendable, Hashable {
     public var supportedSizes: [UInt64]
     /// The size programmed now (control register bits 13:8: 2^(n + 20) bytes).
     public var currentSize: UInt64
+
+    public init(index: Int, supportedSizes: [UInt64], currentSize: UInt64) {
+        self.index = index
+        self.supportedSizes = supportedSizes
+        self.currentSize = currentSize
+    }
 }
 
 /// What guestfw reads of a function's configuration space.

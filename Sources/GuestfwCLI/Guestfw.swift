@@ -6,7 +6,8 @@ public struct Guestfw: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "guestfw",
         abstract: "Plan PCIe ECAM, buses, BARs and bridge windows for a Q35 VM before boot.",
-        subcommands: [BuildCommand.self, PlanCommand.self, DiffCommand.self, CompareCommand.self, QemuArgsCommand.self])
+        subcommands: [BuildCommand.self, PlanCommand.self, DiffCommand.self, CompareCommand.self, QemuArgsCommand.self,
+                      HostSnapshotCommand.self])
 
     public init() {}
 

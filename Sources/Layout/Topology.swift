@@ -219,7 +219,7 @@ struct SecondaryBusSlots {
 extension Device {
     /// The catalog model as plugged at `placement`, for a device that names one.
     func model(at placement: Placement) -> DeviceModel? {
-        model.flatMap { DeviceCatalog.model(named: $0, placement: placement, size: size) }
+        model.flatMap { DeviceCatalog.model(named: $0, placement: placement, size: size) } ?? hostModel
     }
 
     /// What the hardware presents at `placement`: the model's BARs, or the explicit ones with the ROM as bar 6.

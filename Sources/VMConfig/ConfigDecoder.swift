@@ -9,7 +9,7 @@ public enum ConfigDecoder {
     static let xenKeys = ["platform_pci", "platform_pci_bar_uc", "vga", "videoram"]
     static let rootPortKeys = ["id", "bus", "addr", "hotplug", "reserve"]
     static let reserveKeys = ["bus", "io", "mem", "pref64"]
-    static let deviceKeys = ["id", "model", "bus", "addr", "size", "passthrough", "bars", "rom"]
+    static let deviceKeys = ["id", "model", "bus", "addr", "size", "passthrough", "bars", "rom"] + hostDeviceKeys
     static let barKeys = ["bar", "size", "kind", "prefetchable"]
 
     public static let physBitsRange = 36...52
@@ -20,7 +20,8 @@ public enum ConfigDecoder {
 
     /// `policyOverride` is `--policy` from the command line; it wins over `ecam.policy`.
     public static func decode(_ document: ConfigTable, file: String, defaultName: String,
-                              policyOverride: PlacementPolicy? = nil) throws(ConfigErrors) -> MachineConfig {
+                              policyOverride: PlacementPolicy? = nil,
+                              hostFiles: any HostFileSystem = POSIXFileSystem()) throws(ConfigErrors) -> MachineConfig {
         let diagnostics = Diagnostics(file: file)
         let top = FieldReader(document, path: "", location: nil, diagnostics: diagnostics, knownKeys: topKeys)
         let name = decodeName(top, defaultName: defaultName)
@@ -37,9 +38,10 @@ public enum ConfigDecoder {
         let ports = decodeList(top, "root_port", keys: rootPortKeys, diagnostics: diagnostics, decodeRootPort)
         let switches = decodeList(top, "switch", keys: switchKeys, diagnostics: diagnostics, decodeSwitch)
         let bridges = decodeList(top, "pci_bridge", keys: pciBridgeKeys, diagnostics: diagnostics, decodePCIBridge)
+        let host = HostContext(files: hostFiles, baseDirectory: HostContext.baseDirectory(of: file))
         let devices = decodeList(top, "device", keys: deviceKeys, diagnostics: diagnostics) { reader, index in
-            decodeDevice(reader, index: index, physBits: physBits)
-        }
+            decodeDevice(reader, index: index, physBits: physBits, host: host)
+        }.flatMap { located in located.value.map { Located(value: $0, reader: located.reader) } }
         // A vmm already refused is not held against [xen] too.
         let xen = decodeXen(top, vmm: top.node("vmm") != nil && decodedVMM == nil ? nil : vmm, diagnostics: diagnostics)
         let tree = DecodedTree(hostBridges: hostBridges, ports: ports, switches: switches, bridges: bridges, devices: devices)

@@ -7,7 +7,8 @@ public enum ConfigLoader {
     }
 
     public static func load(text: String, file: String, format: Format? = nil,
-                            policyOverride: PlacementPolicy? = nil) throws(ConfigErrors) -> MachineConfig {
+                            policyOverride: PlacementPolicy? = nil,
+                            hostFiles: any HostFileSystem = POSIXFileSystem()) throws(ConfigErrors) -> MachineConfig {
         let document: ConfigTable
         do {
             switch format ?? self.format(forFile: file) {
@@ -18,7 +19,8 @@ public enum ConfigLoader {
             throw ConfigErrors([ConfigError(file: file, location: error.location, field: "", value: nil,
                                             problem: error.message)])
         }
-        return try ConfigDecoder.decode(document, file: file, defaultName: stem(of: file), policyOverride: policyOverride)
+        return try ConfigDecoder.decode(document, file: file, defaultName: stem(of: file), policyOverride: policyOverride,
+                                        hostFiles: hostFiles)
     }
 
     static func stem(of file: String) -> String {

@@ -1,5 +1,6 @@
 extension ConfigDecoder {
-    static func decodeDevice(_ reader: FieldReader, index: Int, physBits: Int) -> Device? {
+    /// The device, and for a host device the other functions of its host slot after it.
+    static func decodeDevice(_ reader: FieldReader, index: Int, physBits: Int, host context: HostContext) -> [Device]? {
         let id = decodeID(reader)
         let modelAccepted = DeviceCatalog.endpointModels.map { "\"\($0)\"" }.joined(separator: ", ")
         var model = reader.string("model", accepted: modelAccepted)
@@ -16,9 +17,23 @@ extension ConfigDecoder {
         let bars = reader.array("bars").map { decodeBARs($0, reader: reader, physBits: physBits) }
         let rom = decodeROM(reader)
         checkIdentity(reader, model: model, bars: bars, passthrough: passthrough)
+        let host = reader.node("host") == nil || (reader.node("model") == nil && reader.node("passthrough") == nil)
+            ? decodeHost(reader, addr: addr, bus: bus, bars: bars, rom: rom, context: context) : nil
         guard let id else { return nil }
-        return Device(id: id, model: model, bus: bus, addr: addr, size: size, passthrough: passthrough,
-                      bars: bars ?? [], rom: rom)
+        var device = Device(id: id, model: model, bus: bus, addr: addr, size: size, passthrough: passthrough,
+                            bars: bars ?? [], rom: rom)
+        guard let host else { return [device] }
+        device.passthrough = host.address.description
+        device.hostModel = host.model
+        let slot = addr ?? SlotAddress(device: 0, function: Int(host.address.function))
+        if !host.companions.isEmpty { device.addr = slot }
+        return [device] + host.companions.map { companion in
+            var other = Device(id: "\(id).f\(companion.function)", bus: bus,
+                               addr: SlotAddress(device: slot.device, function: Int(companion.function)),
+                               passthrough: companion.address.description)
+            other.hostModel = companion.model
+            return other
+        }
     }
 
     /// A device is either a catalog model or a set of explicit BARs, never both, never neither.
@@ -27,15 +42,22 @@ extension ConfigDecoder {
         if reader.node("model") != nil && reader.node("bars") != nil {
             diagnostics.report(reader.field("bars"), reader.node("bars"), problem: "a catalog model has its own BARs",
                                accepted: "either model or bars, not both")
-        } else if reader.node("model") == nil && reader.node("bars") == nil {
+        } else if reader.node("model") == nil && reader.node("bars") == nil && reader.node("host") == nil {
             diagnostics.reportMissing(reader.field("model"), at: reader.location,
-                                      accepted: "a catalog model, or passthrough with explicit bars")
+                                      accepted: "a catalog model, host = \"DDDD:BB:DD.F\" (read from sysfs), or passthrough with explicit bars")
+        }
+        if reader.node("host") != nil {
+            for key in ["model", "passthrough"] where reader.node(key) != nil {
+                diagnostics.report(reader.field(key), reader.node(key),
+                                   problem: key == "model" ? "a host device is read from sysfs, not a catalog model" : "host already names the host function",
+                                   accepted: "host (with optional bars, rom, sysfs, functions) and no \(key)")
+            }
         }
         if reader.node("model") != nil && reader.node("rom") != nil {
             diagnostics.report(reader.field("rom"), reader.node("rom"), problem: "a catalog model has its own ROM",
                                accepted: "rom only with explicit bars")
         }
-        if reader.node("passthrough") != nil && reader.node("model") != nil {
+        if reader.node("passthrough") != nil && reader.node("model") != nil && reader.node("host") == nil {
             diagnostics.report(reader.field("passthrough"), reader.node("passthrough"),
                                problem: "a passthrough device is described by its bars, not a model",
                                accepted: "passthrough with bars and no model")

@@ -166,6 +166,10 @@ public struct Device: Sendable, Hashable {
     public var bars: [BARSpec]
     /// Explicit expansion ROM size (passthrough).
     public var rom: UInt64?
+    /// A host device (`host = ...`): the function as read from sysfs, with `bars` and `rom`
+    /// merged in: its ids, class, pin, PCI Express type and BARs. Stands where a catalog model
+    /// does (`Device.effectiveBARs`, the planner's model of the function).
+    public var hostModel: DeviceModel? = nil
 
     public init(id: String, model: String? = nil, bus: String? = nil, addr: SlotAddress? = nil,
                 size: UInt64? = nil, passthrough: String? = nil, bars: [BARSpec] = [], rom: UInt64? = nil) {
@@ -189,6 +193,7 @@ public struct Device: Sendable, Hashable {
     /// What the hardware presents: the model's BARs, or the explicit ones with the ROM as bar 6.
     public var effectiveBARs: [BARSpec] {
         if let catalogModel { return catalogModel.bars }
+        if let hostModel { return hostModel.bars }
         var all = bars
         if let rom { all.append(BARSpec(index: BARSpec.romIndex, kind: .rom, size: rom)) }
         return all.sorted { $0.index < $1.index }

@@ -79,6 +79,10 @@ struct FieldReader {
     let location: TextPosition?
     let diagnostics: Diagnostics
     let knownKeys: [String]
+    /// The node of each known key present, found in one pass over the table: looking keys up in
+    /// the table itself is linear, and a table with millions of (unknown) keys made every lookup
+    /// slow.
+    private let known: [String: ConfigNode]
 
     init(_ table: ConfigTable, path: String, location: TextPosition?, diagnostics: Diagnostics, knownKeys: [String]) {
         self.table = table
@@ -86,11 +90,16 @@ struct FieldReader {
         self.location = location
         self.diagnostics = diagnostics
         self.knownKeys = knownKeys
+        var known: [String: ConfigNode] = [:]
+        for entry in table.entries where knownKeys.contains(entry.key) && known[entry.key] == nil {
+            known[entry.key] = entry.node
+        }
+        self.known = known
         reportUnknownKeys()
     }
 
     func field(_ key: String) -> String { path.isEmpty ? key : path + "." + key }
-    func node(_ key: String) -> ConfigNode? { table[key] }
+    func node(_ key: String) -> ConfigNode? { known[key] ?? (knownKeys.contains(key) ? nil : table[key]) }
 
     private func reportUnknownKeys() {
         for entry in table.entries where !knownKeys.contains(entry.key) {

@@ -96,12 +96,12 @@ struct JSONParser {
                 throw error("expected a key in double quotes, found \(cursor.describeCurrent())")
             }
             let key = try parseString()
-            if let firstLine = keyLines[key] {
+            // One hash per key: a document may have millions of them.
+            if let firstLine = keyLines.updateValue(keyLocation.line, forKey: key) {
                 throw ConfigSyntaxError(
                     "duplicate key '\(key)' on line \(keyLocation.line): already defined on line \(firstLine)",
                     at: keyLocation)
             }
-            keyLines[key] = keyLocation.line
             skipWhitespace()
             guard cursor.current == SourceByte.colon else {
                 throw error("expected ':' after the key '\(key)', found \(cursor.describeCurrent())")

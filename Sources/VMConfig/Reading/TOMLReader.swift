@@ -64,6 +64,17 @@ final class TOMLTableBuilder {
         entries.append((key, slot))
     }
 
+    /// Inserts `slot` unless `key` is already there, hashing the key once (a table may have
+    /// millions of keys); returns the slot already there, if any.
+    func insertIfAbsent(_ key: String, _ slot: Slot) -> Slot? {
+        if let position = index.updateValue(entries.count, forKey: key) {
+            index[key] = position
+            return entries[position].slot
+        }
+        entries.append((key, slot))
+        return nil
+    }
+
     func setKeyLocation(_ location: TextPosition, of key: String) {
         if let position = index[key] { entries[position].slot.keyLocation = location }
     }
@@ -305,12 +316,11 @@ struct TOMLParser {
                 key[position], in: target, path: path + key[...position].map(\.name))
         }
         let last = key[key.count - 1]
-        if let existing = target[last.name] {
+        if let existing = target.insertIfAbsent(last.name, .init(item: .value(node), keyLocation: last.location)) {
             throw ConfigSyntaxError(
                 "duplicate key '\(Self.describe(path + key.map(\.name)))': already defined on line \(existing.keyLocation.line)",
                 at: last.location)
         }
-        target.insert(last.name, .init(item: .value(node), keyLocation: last.location))
     }
 
     /// The table that the part of a dotted key names, created when missing.

@@ -117,9 +117,9 @@ struct HostileInputTests {
         let text = "{\n\"memory\": null,\n\"vcpus\": \(digits),\n\"phys_bits\": 1e400\n}\n"
         let run = try Guestfw.run(["plan", "vm.json"], files: ["vm.json": text])
         Self.expectRefused(run, """
-            guestfw: error: vm.json:2: memory = null: null is not a value here (omit the key to leave it unset); accepted: a multiple of 1M from 128M to 512G (half of 2^phys_bits)
+            guestfw: error: vm.json:4: phys_bits = 1e400: is out of range (beyond a double's range); accepted: an integer from 36 to 52
+            vm.json:2: memory = null: null is not a value here (omit the key to leave it unset); accepted: a multiple of 1M from 128M to 512G (half of 2^phys_bits)
             vm.json:3: vcpus = 9999999999999999999999999999999999999999... (400 digits): is out of range (beyond 64 bits); accepted: an integer from 1 to 255
-            vm.json:4: phys_bits = 1e400: is out of range (beyond a double's range); accepted: an integer from 36 to 52
 
             """, files: ["vm.json"])
     }
@@ -149,5 +149,106 @@ struct HostileInputTests {
             #expect(run.exitCode == 2)
             #expect(run.stderr == "guestfw: error: \(path): is \(kind), not a regular file; accepted: a readable TOML or JSON VM description file\n")
         }
+    }
+}
+
+/// A revision-0 RSDP (20 bytes) or a revision-2 one (36), with valid checksums.
+func rsdp(revision: UInt8, rsdt: UInt32, xsdt: UInt64 = 0, oem: String = "GSTFW ") -> [UInt8] {
+    var bytes = Array("RSD PTR ".utf8) + [0] + Array(oem.utf8) + [revision] + (0..<4).map { UInt8(truncatingIfNeeded: rsdt >> (8 * $0)) }
+    bytes[8] = 0 &- bytes.reduce(0, &+)
+    guard revision >= 2 else { return bytes }
+    bytes += [36, 0, 0, 0] + (0..<8).map { UInt8(truncatingIfNeeded: xsdt >> (8 * $0)) } + [0, 0, 0, 0]
+    bytes[32] = 0 &- bytes.reduce(0, &+)
+    return bytes
+}
+
+/// A 64-byte FACS with the given hardware signature and flags.
+func facs(hardwareSignature: UInt32, flags: UInt32) -> [UInt8] {
+    func le(_ value: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } }
+    return Array("FACS".utf8) + le(64) + le(hardwareSignature) + le(0) + le(0) + le(flags) + [UInt8](repeating: 0, count: 8)
+        + [2, 0, 0, 0] + [UInt8](repeating: 0, count: 28)
+}
+
+@Suite("Hostile table sets for diff")
+struct HostileDiffTests {
+    /// Two revision-0 RSDPs that differ only in their RSDT pointer: placement, not content
+    /// (this trapped: the XsdtAddress at 24 was read from a 20-byte table).
+    @Test func revisionZeroRSDPsDifferingInAPointerAreSame() throws {
+        let run = try DiffFixture(expected: ["RSDP": rsdp(revision: 0, rsdt: 0x7FFE_0000)],
+                                  actual: ["RSDP": rsdp(revision: 0, rsdt: 0xBFFE_0000)]).run()
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        #expect(run.stdout == "RSDP: same apart from pointers to other tables (RsdtAddress), which only say where tables were placed\n")
+    }
+
+    @Test func rsdpChangesAreShownFieldByField() throws {
+        let run = try DiffFixture(expected: ["RSDP": rsdp(revision: 0, rsdt: 0x7FFE_0000)],
+                                  actual: ["RSDP": rsdp(revision: 2, rsdt: 0x7FFE_0000, xsdt: 0x7FFE_1000, oem: "BOCHS ")]).run()
+        #expect(run.exitCode == 1, "\(run.stderr)")
+        #expect(run.stdout == """
+            RSDP: DIFFERS (20 -> 36 bytes)
+
+            --- expected/RSDP
+            +++ actual/RSDP
+            RSDP fields that differ:
+              Checksum (offset 8): 0x\(String(rsdp(revision: 0, rsdt: 0x7FFE_0000)[8], radix: 16)) -> 0x\(String(rsdp(revision: 2, rsdt: 0x7FFE_0000, xsdt: 0x7FFE_1000, oem: "BOCHS ")[8], radix: 16))
+              OEMID (offset 9): "GSTFW " -> "BOCHS "
+              Revision (offset 15): 0x0 -> 0x2
+              Length (offset 20): absent (the table has 20 bytes) -> 0x24
+              XsdtAddress (offset 24): absent (the table has 20 bytes) -> 0x7ffe1000
+              ExtendedChecksum (offset 32): absent (the table has 20 bytes) -> 0x\(String(rsdp(revision: 2, rsdt: 0x7FFE_0000, xsdt: 0x7FFE_1000, oem: "BOCHS ")[32], radix: 16))
+              Reserved (offset 33): absent (the table has 20 bytes) -> 0x0
+
+            """)
+        #expect(run.stderr == "guestfw: error: 1 of 1 tables differ\n")
+    }
+
+    @Test func facsChangesAreShownFieldByField() throws {
+        let run = try DiffFixture(expected: ["FACS": facs(hardwareSignature: 0, flags: 0)],
+                                  actual: ["FACS.dat": facs(hardwareSignature: 0x1234, flags: 1)]).run()
+        #expect(run.exitCode == 1, "\(run.stderr)")
+        #expect(run.stdout == """
+            FACS: DIFFERS (64 -> 64 bytes)
+
+            --- expected/FACS
+            +++ actual/FACS.dat
+            FACS fields that differ:
+              HardwareSignature (offset 8): 0x0 -> 0x1234
+              Flags (offset 20): 0x0 -> 0x1
+
+            """)
+    }
+
+    /// A DSDT that iasl cannot disassemble (an iasl on PATH that fails as it does on a broken
+    /// table: the real one reads almost any AML): the message names each file, and the header is
+    /// compared field by field instead.
+    @Test func iaslFailureOnABadDSDTNamesThePath() throws {
+        let before = syntheticTable("DSDT", body: [0x10, 0x05, 0x5C, 0x41, 0x42, 0x43, 0x44])  // Scope (\ABCD)
+        var after = syntheticTable("DSDT", body: [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF])
+        after[24] = 2  // OEMRevision
+        after[9] = 0
+        after[9] = 0 &- after.reduce(0, &+)
+        let fixture = try DiffFixture(expected: ["DSDT": before], actual: ["DSDT": after])
+        defer { try? FileManager.default.removeItem(at: fixture.root) }
+        let tools = fixture.root.appendingPathComponent("tools")
+        try FileManager.default.createDirectory(at: tools, withIntermediateDirectories: true)
+        let iasl = tools.appendingPathComponent("iasl")
+        try Data("#!/bin/sh\necho 'Error    6126 - syntax error'\nexit 1\n".utf8).write(to: iasl)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: iasl.path)
+        let path = tools.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let run = try Guestfw.run(in: fixture.root, ["diff", "expected", "actual"], environment: ["PATH": path])
+        #expect(run.exitCode == 1, "\(run.stderr)")
+        #expect(run.stdout == """
+            DSDT: DIFFERS (43 -> 43 bytes)
+
+            expected/DSDT: iasl could not disassemble DSDT: Error    6126 - syntax error
+            actual/DSDT: iasl could not disassemble DSDT: Error    6126 - syntax error
+            --- expected/DSDT
+            +++ actual/DSDT
+            DSDT fields that differ:
+              Checksum (offset 9): 0x\(String(before[9], radix: 16)) -> 0x\(String(after[9], radix: 16))
+              OEMRevision (offset 24): 0x1 -> 0x2
+              bytes from offset 36 on: 7 differ, the first at offset 36 (0x10 -> 0xff)
+
+            """)
     }
 }

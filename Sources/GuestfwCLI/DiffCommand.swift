@@ -18,13 +18,21 @@ struct DiffCommand: ParsableCommand {
         let comparisons = TableComparison.compare(left, right)
         for comparison in comparisons { print(comparison.summary) }
         let changed = comparisons.filter(\.needsDiff)
-        if !changed.isEmpty {
+        // The RSDP (which iasl cannot disassemble) and the FACS are shown field by field.
+        let byField = changed.filter { TableComparison.fieldOnlySignatures.contains($0.signature) }
+        let byASL = changed.filter { !TableComparison.fieldOnlySignatures.contains($0.signature) }
+        for comparison in byField {
+            print("")
+            print(comparison.fieldDiff(expectedPath: left.path(of: comparison.signature), actualPath: right.path(of: comparison.signature)))
+        }
+        if !byASL.isEmpty {
             guard let iasl = IASL.find() else {
-                throw CommandError.badInput("iasl not found on PATH: it is needed to show how the \(changed.count) changed table(s) differ; accepted: install acpica-tools")
+                throw CommandError.badInput("iasl not found on PATH: it is needed to show how the \(byASL.count) changed table(s) differ; accepted: install acpica-tools")
             }
-            for comparison in changed {
+            for comparison in byASL {
                 print("")
-                print(try comparison.aslDiff(iasl: iasl, expectedDirectory: expected, actualDirectory: actual))
+                print(try comparison.aslDiff(iasl: iasl, expectedPath: left.path(of: comparison.signature),
+                                             actualPath: right.path(of: comparison.signature)))
             }
         }
         if comparisons.contains(where: \.differs) {
@@ -83,10 +91,32 @@ struct TableComparison {
         }
     }
 
-    func aslDiff(iasl: IASL, expectedDirectory: String, actualDirectory: String) throws(CommandError) -> String {
-        let before = try iasl.disassemble([(signature, expected!)])[signature] ?? ""
-        let after = try iasl.disassemble([(signature, actual!)])[signature] ?? ""
-        return try UnifiedDiff.text(before, after, labels: ("\(expectedDirectory)/\(signature).dsl", "\(actualDirectory)/\(signature).dsl"))
+    /// Tables whose changes are shown field by field rather than by iasl: iasl cannot
+    /// disassemble an RSDP (it has no table header), and the FACS is a fixed record.
+    static let fieldOnlySignatures: Set<String> = ["RSDP", "FACS"]
+
+    /// `--- EXPECTED/RSDP`, `+++ ACTUAL/RSDP`, then a line per field that changed.
+    func fieldDiff(expectedPath: String, actualPath: String) -> String {
+        let lines = TableFields.differences(signature: signature, expected!, actual!)
+        return (["--- \(expectedPath)", "+++ \(actualPath)", "\(signature) fields that differ:"] + lines).joined(separator: "\n")
+    }
+
+    /// The unified diff of both disassemblies; when iasl cannot disassemble one of them, the
+    /// reason with the file's path, and the table's header field by field instead.
+    func aslDiff(iasl: IASL, expectedPath: String, actualPath: String) throws(CommandError) -> String {
+        var texts: [String] = []
+        var failures: [String] = []
+        for (path, bytes) in [(expectedPath, expected!), (actualPath, actual!)] {
+            do {
+                texts.append(try iasl.disassemble([(signature, bytes)])[signature] ?? "")
+            } catch {
+                failures.append("\(path): \(error.message)")
+            }
+        }
+        guard failures.isEmpty else {
+            return (failures + [fieldDiff(expectedPath: expectedPath, actualPath: actualPath)]).joined(separator: "\n")
+        }
+        return try UnifiedDiff.text(texts[0], texts[1], labels: ("\(expectedPath).dsl", "\(actualPath).dsl"))
     }
 }
 

@@ -83,8 +83,12 @@ struct IASL {
         }.joined(separator: "\n")
     }
 
+    /// iasl's errors and warnings; when it names none, its last lines (never an empty reason).
     static func summary(_ run: Subprocess) -> String {
-        (run.stdout + run.stderr).split(separator: "\n").filter { $0.contains("Error") || $0.contains("Warning") }
-            .prefix(5).joined(separator: "; ")
+        let lines = (run.stdout + run.stderr).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let flagged = lines.filter { $0.contains("Error") || $0.contains("Warning") }
+        let chosen = flagged.isEmpty ? Array(lines.filter { !$0.hasPrefix("Intel ACPI") && !$0.hasPrefix("ASL+") && !$0.hasPrefix("Copyright") }.suffix(2)) : Array(flagged.prefix(5))
+        let text = chosen.joined(separator: "; ")
+        return text.isEmpty ? "iasl exited with status \(run.status) and no message" : text
     }
 }

@@ -6,6 +6,8 @@ import Foundation
 struct TableSet {
     var directory: String
     var tables: [String: [UInt8]]
+    /// The file each table was read from.
+    var paths: [String: String] = [:]
 
     static func read(_ directory: String) throws(CommandError) -> TableSet {
         var isDirectory: ObjCBool = false
@@ -14,6 +16,7 @@ struct TableSet {
         }
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
         var tables: [String: [UInt8]] = [:]
+        var paths: [String: String] = [:]
         for name in names {
             guard let signature = signature(ofFile: name) else { continue }
             let path = (directory as NSString).appendingPathComponent(name)
@@ -30,11 +33,17 @@ struct TableSet {
                 throw .badInput("\(path): a second \(signature) table in \(directory); accepted: one file per signature")
             }
             tables[signature] = bytes
+            paths[signature] = path
         }
         guard !tables.isEmpty else {
             throw .badInput("\(directory): holds no ACPI tables; accepted: files named by signature (DSDT, FACP, ... or DSDT.dat)")
         }
-        return TableSet(directory: directory, tables: tables)
+        return TableSet(directory: directory, tables: tables, paths: paths)
+    }
+
+    /// The file a table was read from (the directory and signature when not known).
+    func path(of signature: String) -> String {
+        paths[signature] ?? (directory as NSString).appendingPathComponent(signature)
     }
 
     /// "DSDT" or "DSDT.dat" → "DSDT"; anything else is not a table file.

@@ -47,8 +47,8 @@ public enum ConfigDecoder {
         let tree = DecodedTree(hostBridges: hostBridges, ports: ports, switches: switches, bridges: bridges, devices: devices)
         TopologyRules.check(tree, ecam: ecam, guestDevices: vmm == .xen ? XenGuest.devices(xen) : [], diagnostics: diagnostics)
         if let base = ecam.base { checkECAMBase(base, ecam: ecam, top: top, diagnostics: diagnostics) }
-        guard diagnostics.errors.isEmpty, let memory else {
-            throw ConfigErrors(diagnostics.errors)
+        guard diagnostics.isEmpty, let memory else {
+            throw diagnostics.collected
         }
         var config = MachineConfig(name: name, vmm: vmm, memory: memory, vcpus: vcpus, physBits: physBits,
                                    ecam: ecam, mmio: mmio, rootPorts: ports.map(\.value), devices: devices.map(\.value),
@@ -173,9 +173,14 @@ public enum ConfigDecoder {
         let accepted = "a multiple of 256M below 64G, clear of RAM and of 0xfec00000-0xffffffff"
         if base % (256 << 20) != 0 {
             diagnostics.report("ecam.base", node, problem: "is not aligned to 256M (PCIEXBAR decodes bits 35:28)", accepted: accepted)
-        } else if base + ecam.size > 64 << 30 {
+            return
+        }
+        guard let end = diagnostics.sum(base, ecam.size, adding: "the ECAM's size", field: "ecam.base", node, accepted: accepted) else {
+            return
+        }
+        if end > 64 << 30 {
             diagnostics.report("ecam.base", node, problem: "puts the ECAM above 64G, which PCIEXBAR cannot address", accepted: accepted)
-        } else if base < 1 << 20 || (base < FixedRanges.chipsetEnd && base + ecam.size > FixedRanges.chipsetStart) {
+        } else if base < 1 << 20 || (base < FixedRanges.chipsetEnd && end > FixedRanges.chipsetStart) {
             diagnostics.report("ecam.base", node, problem: "overlaps fixed chipset ranges (legacy area below 1M, or IOAPIC/HPET/LAPIC/firmware at 0xfec00000-0xffffffff)", accepted: accepted)
         }
     }
@@ -271,11 +276,23 @@ public enum ConfigDecoder {
         guard let text = reader.string("addr", accepted: accepted) else { return nil }
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         if parts.count == 2, (1...2).contains(parts[0].count), parts[1].count == 1,
-           let device = Int(parts[0], radix: 16), let function = Int(parts[1]), device < 32, function < 8 {
+           let device = hexField(parts[0]), let function = hexField(parts[1]), device < 32, function < 8 {
             return SlotAddress(device: device, function: function)
         }
         reader.diagnostics.report(reader.field("addr"), reader.node("addr"), problem: "is not a device.function address", accepted: accepted)
         return nil
+    }
+
+    /// The value of a field of hexadecimal digits and nothing else. `Int(_:radix:)` takes a
+    /// leading `+` or `-`, which no PCI address has.
+    static func hexField(_ text: Substring) -> Int? {
+        guard !text.isEmpty, text.utf8.count <= 8 else { return nil }
+        var value = 0
+        for byte in text.utf8 {
+            guard let digit = SourceByte.hexValue(byte) else { return nil }
+            value = value << 4 | Int(digit)
+        }
+        return value
     }
 
     static func decodeRootPort(_ reader: FieldReader, index: Int) -> RootPort? {

@@ -33,8 +33,20 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Several errors found in one pass: a user fixing a file wants all of them at once.
+/// At most the first `Diagnostics.maximumReported` are kept; `omitted` counts the rest.
 public struct ConfigErrors: Error, Sendable, CustomStringConvertible {
     public var errors: [ConfigError]
-    public init(_ errors: [ConfigError]) { self.errors = errors }
-    public var description: String { errors.map(\.description).joined(separator: "\n") }
+    /// Errors found past the ones kept, reported only as a count.
+    public var omitted: Int
+    public init(_ errors: [ConfigError], omitted: Int = 0) {
+        self.errors = errors
+        self.omitted = omitted
+    }
+    public var description: String {
+        var lines = errors.map(\.description)
+        if omitted > 0, let file = errors.first?.file {
+            lines.append("\(file): and \(omitted) more error\(omitted == 1 ? "" : "s") (only the first \(errors.count) are shown)")
+        }
+        return lines.joined(separator: "\n")
+    }
 }

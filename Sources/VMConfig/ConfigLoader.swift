@@ -6,6 +6,13 @@ public enum ConfigLoader {
         file.lowercased().hasSuffix(".json") ? .json : .toml
     }
 
+    /// The bytes of a file: UTF-8 (checked by `SourceText`), then as `load(text:)`.
+    public static func load(bytes: [UInt8], file: String, format: Format? = nil,
+                            policyOverride: PlacementPolicy? = nil) throws(ConfigErrors) -> MachineConfig {
+        let text = try SourceText.decode(bytes, file: file)
+        return try load(text: text, file: file, format: format, policyOverride: policyOverride)
+    }
+
     public static func load(text: String, file: String, format: Format? = nil,
                             policyOverride: PlacementPolicy? = nil,
                             hostFiles: any HostFileSystem = POSIXFileSystem()) throws(ConfigErrors) -> MachineConfig {

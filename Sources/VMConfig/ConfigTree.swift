@@ -1,11 +1,22 @@
 /// A parsed description, before any meaning is given to it: the common shape of TOML and JSON
 /// input, with the line of every value so that errors can point at it.
+///
+/// Every value of a document carries one, so it is kept small (two 32-bit counts: a 50 MB file
+/// of numbers is 25 million of them); a count past 2^31 - 1 stays at that.
 public struct TextPosition: Sendable, Equatable, Hashable {
-    public var line: Int
-    public var column: Int
+    private var storedLine: Int32
+    private var storedColumn: Int32
+    public var line: Int {
+        get { Int(storedLine) }
+        set { storedLine = Int32(clamping: newValue) }
+    }
+    public var column: Int {
+        get { Int(storedColumn) }
+        set { storedColumn = Int32(clamping: newValue) }
+    }
     public init(line: Int, column: Int) {
-        self.line = line
-        self.column = column
+        storedLine = Int32(clamping: line)
+        storedColumn = Int32(clamping: column)
     }
 }
 
@@ -19,13 +30,19 @@ public struct ConfigNode: Sendable, Equatable {
     }
 }
 
-public indirect enum ConfigValue: Sendable, Equatable {
+/// Not `indirect`: arrays and tables already live on the heap, and boxing every scalar doubled
+/// the memory a large document takes.
+public enum ConfigValue: Sendable, Equatable {
     case string(String)
     case integer(Int64)
     case float(Double)
     case bool(Bool)
     case array([ConfigNode])
     case table(ConfigTable)
+    /// A literal the grammar reads but no key can take: JSON's `null`, or a number too large
+    /// for 64 bits. The reader keeps it so that the decoder, which knows the key and what the
+    /// key accepts, says so (`FieldReader` refuses it for every key).
+    case unusable(UnusableLiteral)
 
     /// How a value's type is named in error messages.
     public var typeName: String {
@@ -36,6 +53,42 @@ public indirect enum ConfigValue: Sendable, Equatable {
         case .bool: "a boolean"
         case .array: "an array"
         case .table: "a table"
+        case .unusable(let literal): literal.typeName
+        }
+    }
+}
+
+/// See `ConfigValue.unusable`.
+public struct UnusableLiteral: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case null
+        /// An integer outside -2^63...2^63-1.
+        case integerOutOfRange
+        /// A float whose magnitude is beyond a double's.
+        case floatOutOfRange
+    }
+    public var kind: Kind
+    /// The literal as written (possibly 400 digits: messages shorten it, see `render`).
+    public var text: String
+    public init(_ kind: Kind, text: String) {
+        self.kind = kind
+        self.text = text
+    }
+
+    var typeName: String {
+        switch kind {
+        case .null: "null"
+        case .integerOutOfRange: "an integer beyond 64 bits"
+        case .floatOutOfRange: "a float beyond a double's range"
+        }
+    }
+
+    /// What the decoder says about such a value under any key.
+    var problem: String {
+        switch kind {
+        case .null: "null is not a value here (omit the key to leave it unset)"
+        case .integerOutOfRange: "is out of range (beyond 64 bits)"
+        case .floatOutOfRange: "is out of range (beyond a double's range)"
         }
     }
 }

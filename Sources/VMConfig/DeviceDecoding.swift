@@ -71,8 +71,8 @@ extension ConfigDecoder {
         let tail = parts.last?.split(separator: ".", omittingEmptySubsequences: false) ?? []
         let valid = parts.count == 3 && parts[0].count == 4 && parts[1].count == 2 && tail.count == 2
             && tail[0].count == 2 && tail[1].count == 1
-            && [parts[0], parts[1], tail[0]].allSatisfy { UInt16($0, radix: 16) != nil }
-            && (UInt8(tail[0], radix: 16) ?? 0xff) < 32 && (UInt8(tail[1]) ?? 8) < 8
+            && [parts[0], parts[1], tail[0]].allSatisfy { hexField($0) != nil }
+            && (hexField(tail[0]) ?? 0xff) < 32 && (hexField(tail[1]) ?? 8) < 8
         guard valid else {
             reader.diagnostics.report(reader.field("passthrough"), reader.node("passthrough"), problem: "is not a PCI address", accepted: accepted)
             return nil

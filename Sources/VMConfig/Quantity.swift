@@ -5,8 +5,24 @@ public enum Quantity {
         ("K", 1 << 10), ("M", 1 << 20), ("G", 1 << 30), ("T", 1 << 40),
     ]
 
-    /// Parses a size or address string; nil when it is not one.
+    /// What a size or address string says.
+    public enum Reading: Equatable, Sendable {
+        case value(UInt64)
+        /// Well formed, but past 2^64 - 1 (after its suffix).
+        case outOfRange
+        case invalid
+    }
+
+    /// Parses a size or address string; nil when it is not one (or is out of range).
     public static func parse(_ text: String) -> UInt64? {
+        if case .value(let value) = read(text) { return value }
+        return nil
+    }
+
+    /// Digits only, decimal or `0x` hexadecimal, with `_` between digits and an optional
+    /// suffix: no sign (`UInt64("+1")` would take one), no spaces inside. The digits are read
+    /// with checked arithmetic, so that a number past 2^64 - 1 is out of range, never a trap.
+    public static func read(_ text: String) -> Reading {
         var body = Substring(text.trimmingSpaces())
         var scale: UInt64 = 1
         for (suffix, factor) in suffixes {
@@ -17,19 +33,32 @@ public enum Quantity {
             }
             if scale != 1 { break }
         }
-        guard let number = parseNumber(body) else { return nil }
-        let (product, overflow) = number.multipliedReportingOverflow(by: scale)
-        return overflow ? nil : product
+        guard let number = parseNumber(body) else { return .invalid }
+        guard case .value(let value) = number else { return number }
+        let (product, overflow) = value.multipliedReportingOverflow(by: scale)
+        return overflow ? .outOfRange : .value(product)
     }
 
-    private static func parseNumber(_ text: Substring) -> UInt64? {
-        let digits = text.filter { $0 != "_" }
-        guard !digits.isEmpty, !text.hasPrefix("_"), !text.hasSuffix("_") else { return nil }
-        if digits.hasPrefix("0x") || digits.hasPrefix("0X") {
-            let hex = digits.dropFirst(2)
-            return hex.isEmpty ? nil : UInt64(hex, radix: 16)
+    private static func parseNumber(_ text: Substring) -> Reading? {
+        var digits = Array(text.utf8)
+        var radix: UInt64 = 10
+        if digits.count > 2, digits[0] == UInt8(ascii: "0"), digits[1] == UInt8(ascii: "x") || digits[1] == UInt8(ascii: "X") {
+            radix = 16
+            digits.removeFirst(2)
         }
-        return UInt64(digits, radix: 10)
+        guard let first = digits.first, let last = digits.last, first != UInt8(ascii: "_"), last != UInt8(ascii: "_") else {
+            return nil
+        }
+        var value: UInt64 = 0
+        var overflowed = false
+        for byte in digits where byte != UInt8(ascii: "_") {
+            guard let digit = SourceByte.hexValue(byte).map(UInt64.init), digit < radix else { return nil }
+            let (shifted, overflow) = value.multipliedReportingOverflow(by: radix)
+            let (sum, carry) = shifted.addingReportingOverflow(digit)
+            overflowed = overflowed || overflow || carry
+            value = sum
+        }
+        return overflowed ? .outOfRange : .value(value)
     }
 
     /// An exact rendering in the largest units: "2G", "512K", "16G+32M+16K", "300".

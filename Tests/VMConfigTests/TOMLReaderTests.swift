@@ -91,6 +91,34 @@ private func value(of literal: String) throws(ConfigSyntaxError) -> ConfigValue?
 // MARK: - Scalars
 
 @Suite("TOML reader") struct TOMLReaderTests {
+    /// Well formed but beyond 64 bits (or a double): read as values no key takes, which the
+    /// decoder refuses under their key with what it accepts (`ConfigValue.unusable`).
+    @Test(arguments: [
+        ("9223372036854775808", UnusableLiteral.Kind.integerOutOfRange), ("-9223372036854775809", .integerOutOfRange),
+        ("99999999999999999999999", .integerOutOfRange), ("0x8000000000000000", .integerOutOfRange),
+        ("0b1_0000000000000000000000000000000000000000000000000000000000000000", .integerOutOfRange),
+        ("1e400", .floatOutOfRange),
+    ])
+    func outOfRangeNumbersAreUnusable(literal: String, kind: UnusableLiteral.Kind) throws {
+        let table = try TOMLReader.read("key = \(literal)")
+        #expect(table["key"]?.value == .unusable(UnusableLiteral(kind, text: literal)))
+        #expect(table["key"]?.location == sourceAt(1, 7))
+    }
+
+    @Test func arraysOfTablesCountTowardsTheElementLimit() throws {
+        let text = String(repeating: "[[a]]\n", count: ReaderLimits.maximumArrayElements + 1)
+        #expect(throws: ReaderLimits.tooManyArrayElements(at: sourceAt(ReaderLimits.maximumArrayElements + 1, 1))) {
+            try TOMLReader.read(text)
+        }
+    }
+
+    @Test func secondByteOrderMarkIsNamed() {
+        #expect(throws: ConfigSyntaxError(
+            "expected a key, found a byte-order mark (U+FEFF), which may only be the first 3 bytes of the file", at: sourceAt(2, 1))) {
+            try TOMLReader.read("a = 1\n\u{FEFF}b = 2\n")
+        }
+    }
+
 
     @Test(arguments: [
         ("42", 42), ("+99", 99), ("0", 0), ("-17", -17), ("+0", 0), ("-0", 0),
@@ -131,11 +159,6 @@ private func value(of literal: String) throws(ConfigSyntaxError) -> ConfigValue?
     }
 
     @Test(arguments: [
-        RejectedInput("key = 9223372036854775808", column: 7, "integer '9223372036854775808' is out of range"),
-        RejectedInput("key = -9223372036854775809", "out of range"),
-        RejectedInput("key = 99999999999999999999999", "out of range"),
-        RejectedInput("key = 0x8000000000000000", "out of range"),
-        RejectedInput("key = 0b1_0000000000000000000000000000000000000000000000000000000000000000", "out of range"),
         RejectedInput("key = 007", column: 7, "leading zeros"),
         RejectedInput("key = +007", "leading zeros"),
         RejectedInput("key = -01", "leading zeros"),
@@ -162,7 +185,6 @@ private func value(of literal: String) throws(ConfigSyntaxError) -> ConfigValue?
         RejectedInput("key = 1e+", "exponent"),
         RejectedInput("key = 1.5E", "exponent"),
         RejectedInput("key = 1e1.5", "exponent"),
-        RejectedInput("key = 1e400", "float '1e400' is out of range"),
         RejectedInput("key = gpu", column: 7, "invalid value 'gpu'", "quotes"),
         RejectedInput("key = True", "invalid value 'True'"),
         RejectedInput("key = truee", "invalid value 'truee'"),

@@ -26,7 +26,7 @@ public enum TableCheck {
         guard bytes.count >= headerLength || (signature == "FACS" && bytes.count >= 8) else {
             throw .tooShort(size: bytes.count, minimum: signature == "FACS" ? 64 : headerLength)
         }
-        let found = String(decoding: bytes[0..<4], as: UTF8.self)
+        let found = TableBytes(bytes).text(at: 0, size: 4) ?? ""
         guard found == signature else { throw .wrongSignature(found: found) }
         let length = Int(littleEndian32(bytes, at: 4))
         guard length == bytes.count else { throw .lengthMismatch(header: length, file: bytes.count) }
@@ -37,7 +37,7 @@ public enum TableCheck {
     static func checkRSDP(_ bytes: [UInt8]) throws(Problem) {
         guard bytes.count >= 20 else { throw .tooShort(size: bytes.count, minimum: 20) }
         guard bytes[0..<8].elementsEqual(Array("RSD PTR ".utf8)) else {
-            throw .wrongSignature(found: String(decoding: bytes[0..<8], as: UTF8.self))
+            throw .wrongSignature(found: TableBytes(bytes).text(at: 0, size: 8) ?? "")
         }
         if sum(bytes[0..<20]) != 0 { throw .badChecksum(sum: sum(bytes[0..<20]), what: "RSDP checksum (first 20 bytes)") }
         guard bytes[15] >= 2 else { return }
@@ -49,8 +49,9 @@ public enum TableCheck {
 
     static func sum(_ bytes: ArraySlice<UInt8>) -> UInt8 { bytes.reduce(0, &+) }
 
+    /// 0 for a field past the end (the callers check the length first).
     static func littleEndian32(_ bytes: [UInt8], at offset: Int) -> UInt32 {
-        (0..<4).reduce(0) { $0 | UInt32(bytes[offset + $1]) << (8 * $1) }
+        TableBytes(bytes).u32(at: offset) ?? 0
     }
 }
 
@@ -64,7 +65,12 @@ public enum PointerFields {
         public var size: Int
     }
 
+    /// Only the fields a table of `length` bytes holds (a revision-0 RSDP has no XsdtAddress).
     public static func fields(of signature: String, length: Int) -> [Field] {
+        allFields(of: signature, length: length).filter { $0.offset + $0.size <= length }
+    }
+
+    private static func allFields(of signature: String, length: Int) -> [Field] {
         switch signature {
         case "RSDP":
             return [Field(name: "RsdtAddress", offset: 16, size: 4), Field(name: "XsdtAddress", offset: 24, size: 8),
@@ -94,9 +100,10 @@ public enum PointerFields {
 
     /// Names of the pointer fields (checksums aside) whose bytes differ between two versions.
     public static func differing(_ a: [UInt8], _ b: [UInt8], signature: String) -> [String] {
-        fields(of: signature, length: min(a.count, b.count)).filter { field in
+        let before = TableBytes(a), after = TableBytes(b)
+        return fields(of: signature, length: max(a.count, b.count)).filter { field in
             field.name != "Checksum" && !field.name.hasSuffix("Checksum")
-                && a[field.offset..<(field.offset + field.size)] != b[field.offset..<(field.offset + field.size)]
+                && before.slice(at: field.offset, size: field.size) != after.slice(at: field.offset, size: field.size)
         }.map(\.name)
     }
 }

@@ -3,7 +3,12 @@
 ///
 /// Two choices keep a description unambiguous: `null` is refused (a key is either given or
 /// omitted), and an integer literal that does not fit in 64 bits is an error rather than a
-/// silently rounded float.
+/// silently rounded float. Both are read as `ConfigValue.unusable`, which the decoder refuses
+/// under the key they stand for, saying what that key accepts.
+///
+/// Time and memory are linear in the input: the cursor counts lines as it goes and caches the
+/// column along a line, integers are read from their bytes without a String, and the number
+/// of array elements in one document is capped (`maximumArrayElements`).
 public enum JSONReader {
     public static func read(_ text: String) throws(ConfigSyntaxError) -> ConfigTable {
         var parser = JSONParser(text)
@@ -19,6 +24,8 @@ struct JSONParser {
 
     private var cursor: SourceCursor
     private var nesting = 0
+    /// Array elements read so far, in all arrays (see `ReaderLimits`).
+    private var arrayElements = 0
 
     init(_ text: String) {
         cursor = SourceCursor(text)
@@ -89,12 +96,12 @@ struct JSONParser {
                 throw error("expected a key in double quotes, found \(cursor.describeCurrent())")
             }
             let key = try parseString()
-            if let firstLine = keyLines[key] {
+            // One hash per key: a document may have millions of them.
+            if let firstLine = keyLines.updateValue(keyLocation.line, forKey: key) {
                 throw ConfigSyntaxError(
                     "duplicate key '\(key)' on line \(keyLocation.line): already defined on line \(firstLine)",
                     at: keyLocation)
             }
-            keyLines[key] = keyLocation.line
             skipWhitespace()
             guard cursor.current == SourceByte.colon else {
                 throw error("expected ':' after the key '\(key)', found \(cursor.describeCurrent())")
@@ -132,6 +139,10 @@ struct JSONParser {
         while true {
             skipWhitespace()
             if cursor.isAtEnd { throw unterminated("array", openedAt: location) }
+            arrayElements += 1
+            if arrayElements > ReaderLimits.maximumArrayElements {
+                throw ReaderLimits.tooManyArrayElements(at: cursor.location())
+            }
             elements.append(try parseValue())
             skipWhitespace()
             switch cursor.current {
@@ -206,8 +217,7 @@ struct JSONParser {
         switch cursor.text(start..<cursor.offset) {
         case "true": return .bool(true)
         case "false": return .bool(false)
-        case "null":
-            throw ConfigSyntaxError("null is not accepted here; omit the key instead", at: location)
+        case "null": return .unusable(UnusableLiteral(.null, text: "null"))
         case let word:
             throw ConfigSyntaxError(
                 "unexpected '\(word)'; expected a value (a string must be in double quotes)", at: location)
@@ -250,19 +260,36 @@ struct JSONParser {
                     "invalid number '\(numberText(from: start))': an exponent must have digits", at: location)
             }
         }
-        let text = cursor.text(start..<cursor.offset)
         if isInteger {
-            guard let value = Int64(text) else {
-                throw ConfigSyntaxError(
-                    "integer \(text) is out of range: integers must fit in 64 bits, from -9223372036854775808 to 9223372036854775807",
-                    at: location)
+            guard let value = integerValue(start..<cursor.offset) else {
+                return .unusable(UnusableLiteral(.integerOutOfRange, text: cursor.text(start..<cursor.offset)))
             }
             return .integer(value)
         }
+        let text = cursor.text(start..<cursor.offset)
         guard let value = Double(text), value.isFinite else {
-            throw ConfigSyntaxError("number \(text) is out of range", at: location)
+            return .unusable(UnusableLiteral(.floatOutOfRange, text: text))
         }
         return .float(value)
+    }
+
+    /// The value of an integer literal already checked by the grammar (`-?digits`), nil when
+    /// it does not fit in 64 bits. Read from the bytes: making a String of every number and
+    /// parsing it was most of the time a large array took.
+    private func integerValue(_ range: Range<Int>) -> Int64? {
+        var index = range.lowerBound
+        let negative = cursor.bytes[index] == SourceByte.minus
+        if negative { index += 1 }
+        let limit: UInt64 = negative ? UInt64(Int64.max) + 1 : UInt64(Int64.max)
+        var magnitude: UInt64 = 0
+        while index < range.upperBound {
+            let (shifted, overflow) = magnitude.multipliedReportingOverflow(by: 10)
+            let (sum, carry) = shifted.addingReportingOverflow(UInt64(cursor.bytes[index] - SourceByte.zero))
+            if overflow || carry || sum > limit { return nil }
+            magnitude = sum
+            index += 1
+        }
+        return negative ? Int64(truncatingIfNeeded: 0 &- magnitude) : Int64(magnitude)
     }
 
     /// Skips a run of digits; false when there was none.

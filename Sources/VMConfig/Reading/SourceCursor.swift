@@ -113,6 +113,7 @@ struct SourceCursor {
     func describeCurrent() -> String {
         guard let byte = current else { return "the end of the input" }
         if byte == SourceByte.lineFeed { return "the end of the line" }
+        if startsWith([0xEF, 0xBB, 0xBF]) { return "a byte-order mark (U+FEFF), which may only be the first 3 bytes of the file" }
         if let text = printableCurrent() { return "'\(text)'" }
         return "control character \(Self.codePoint(UInt32(byte)))"
     }
@@ -130,6 +131,20 @@ struct SourceCursor {
     static func codePoint(_ value: UInt32) -> String {
         let hex = String(value, radix: 16, uppercase: true)
         return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    }
+}
+
+/// Bounds that keep a hostile document from taking unbounded memory. A document's values are
+/// kept with their locations (some 40 bytes each), so a 50 MB array of `1,` would take a
+/// gigabyte; no VM description needs more than a small fraction of this limit (a PCI segment has
+/// 65,536 functions).
+enum ReaderLimits {
+    static let maximumArrayElements = 1 << 20
+
+    static func tooManyArrayElements(at location: TextPosition) -> ConfigSyntaxError {
+        ConfigSyntaxError(
+            "more than \(maximumArrayElements) array elements in one description; accepted: at most \(maximumArrayElements) in all (a PCI segment has 65536 functions)",
+            at: location)
     }
 }
 

@@ -64,6 +64,17 @@ final class TOMLTableBuilder {
         entries.append((key, slot))
     }
 
+    /// Inserts `slot` unless `key` is already there, hashing the key once (a table may have
+    /// millions of keys); returns the slot already there, if any.
+    func insertIfAbsent(_ key: String, _ slot: Slot) -> Slot? {
+        if let position = index.updateValue(entries.count, forKey: key) {
+            index[key] = position
+            return entries[position].slot
+        }
+        entries.append((key, slot))
+        return nil
+    }
+
     func setKeyLocation(_ location: TextPosition, of key: String) {
         if let position = index[key] { entries[position].slot.keyLocation = location }
     }
@@ -122,6 +133,8 @@ struct TOMLParser {
     private var section: TOMLTableBuilder
     private var sectionPath: [String] = []
     private var nesting = 0
+    /// Array elements read so far, in all arrays (see `ReaderLimits`).
+    private var arrayElements = 0
 
     init(_ text: String) {
         cursor = SourceCursor(text)
@@ -303,12 +316,11 @@ struct TOMLParser {
                 key[position], in: target, path: path + key[...position].map(\.name))
         }
         let last = key[key.count - 1]
-        if let existing = target[last.name] {
+        if let existing = target.insertIfAbsent(last.name, .init(item: .value(node), keyLocation: last.location)) {
             throw ConfigSyntaxError(
                 "duplicate key '\(Self.describe(path + key.map(\.name)))': already defined on line \(existing.keyLocation.line)",
                 at: last.location)
         }
-        target.insert(last.name, .init(item: .value(node), keyLocation: last.location))
     }
 
     /// The table that the part of a dotted key names, created when missing.
@@ -374,6 +386,10 @@ struct TOMLParser {
             throw error("expected '\(closing)' to close the table header, found \(cursor.describeCurrent())")
         }
         cursor.advance(by: isArrayOfTables ? 2 : 1)
+        if isArrayOfTables {
+            arrayElements += 1
+            if arrayElements > ReaderLimits.maximumArrayElements { throw ReaderLimits.tooManyArrayElements(at: location) }
+        }
         let table =
             if isArrayOfTables {
                 try appendArrayElement(key, header: location)
@@ -537,6 +553,10 @@ struct TOMLParser {
             }
             if cursor.isAtEnd {
                 throw error("unterminated array: the '[' on line \(location.line) is never closed")
+            }
+            arrayElements += 1
+            if arrayElements > ReaderLimits.maximumArrayElements {
+                throw ReaderLimits.tooManyArrayElements(at: cursor.location())
             }
             elements.append(try parseValue())
             try skipBlankSpace()
@@ -845,12 +865,21 @@ enum TOMLNumber {
                     "invalid integer '\(text)': a sign is not allowed on a hexadecimal, octal or binary integer",
                     at: location)
             }
-            return .integer(try radixInteger(body.dropFirst(2), radix: radix, text: text, at: location))
+            guard let value = try radixInteger(body.dropFirst(2), radix: radix, text: text, at: location) else {
+                return .unusable(UnusableLiteral(.integerOutOfRange, text: text))
+            }
+            return .integer(value)
         }
         if body.contains(where: { $0 == SourceByte.dot || $0 == SourceByte.lowerE || $0 == SourceByte.upperE }) {
-            return .float(try float(body, negative: sign == SourceByte.minus, text: text, at: location))
+            guard let value = try float(body, negative: sign == SourceByte.minus, text: text, at: location) else {
+                return .unusable(UnusableLiteral(.floatOutOfRange, text: text))
+            }
+            return .float(value)
         }
-        return .integer(try decimalInteger(body, negative: sign == SourceByte.minus, text: text, at: location))
+        guard let value = try decimalInteger(body, negative: sign == SourceByte.minus, text: text, at: location) else {
+            return .unusable(UnusableLiteral(.integerOutOfRange, text: text))
+        }
+        return .integer(value)
     }
 
     /// The value of a token of at most 18 digits without sign, underscore or leading zero
@@ -921,34 +950,26 @@ enum TOMLNumber {
         return ConfigSyntaxError("invalid \(kind) '\(text)'\(hint)", at: location)
     }
 
-    private static func outOfRange(_ text: String, at location: TextPosition) -> ConfigSyntaxError {
-        ConfigSyntaxError(
-            "integer '\(text)' is out of range: integers must fit in 64 bits, from -9223372036854775808 to 9223372036854775807",
-            at: location)
-    }
-
+    /// The integer, or nil when it is well formed but beyond 64 bits (the decoder refuses it
+    /// under its key, see `ConfigValue.unusable`).
     private static func decimalInteger(
         _ body: ArraySlice<UInt8>, negative: Bool, text: String, at location: TextPosition
-    ) throws(ConfigSyntaxError) -> Int64 {
+    ) throws(ConfigSyntaxError) -> Int64? {
         guard let digits = digitRun(body) else { throw invalid("integer", text, at: location) }
         if digits.count > 1 && digits[0] == SourceByte.zero {
             throw ConfigSyntaxError("invalid integer '\(text)': leading zeros are not allowed", at: location)
         }
         // Accumulate the magnitude unsigned, so that -9223372036854775808 fits.
         let limit: UInt64 = negative ? UInt64(Int64.max) + 1 : UInt64(Int64.max)
-        guard let magnitude = accumulate(digits, radix: 10, limit: limit) else {
-            throw outOfRange(text, at: location)
-        }
+        guard let magnitude = accumulate(digits, radix: 10, limit: limit) else { return nil }
         return negative ? Int64(truncatingIfNeeded: 0 &- magnitude) : Int64(magnitude)
     }
 
     private static func radixInteger(
         _ body: ArraySlice<UInt8>, radix: Int, text: String, at location: TextPosition
-    ) throws(ConfigSyntaxError) -> Int64 {
+    ) throws(ConfigSyntaxError) -> Int64? {
         guard let digits = digitRun(body, radix: radix) else { throw invalid("integer", text, at: location) }
-        guard let value = accumulate(digits, radix: radix, limit: UInt64(Int64.max)) else {
-            throw outOfRange(text, at: location)
-        }
+        guard let value = accumulate(digits, radix: radix, limit: UInt64(Int64.max)) else { return nil }
         return Int64(value)
     }
 
@@ -964,10 +985,11 @@ enum TOMLNumber {
         return value
     }
 
-    /// `int [. digits] [e|E [sign] digits]`, with at least a fraction or an exponent.
+    /// `int [. digits] [e|E [sign] digits]`, with at least a fraction or an exponent; nil when
+    /// it is well formed but beyond a double.
     private static func float(
         _ body: ArraySlice<UInt8>, negative: Bool, text: String, at location: TextPosition
-    ) throws(ConfigSyntaxError) -> Double {
+    ) throws(ConfigSyntaxError) -> Double? {
         let exponentStart = body.firstIndex { $0 == SourceByte.lowerE || $0 == SourceByte.upperE }
         let mantissa = body[..<(exponentStart ?? body.endIndex)]
         let dot = mantissa.firstIndex(of: SourceByte.dot)
@@ -1001,9 +1023,7 @@ enum TOMLNumber {
             }
             normalized += exponentDigits
         }
-        guard let value = Double(String(decoding: normalized, as: UTF8.self)), value.isFinite else {
-            throw ConfigSyntaxError("float '\(text)' is out of range", at: location)
-        }
+        guard let value = Double(String(decoding: normalized, as: UTF8.self)), value.isFinite else { return nil }
         return value
     }
 }

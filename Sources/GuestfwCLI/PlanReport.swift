@@ -5,7 +5,9 @@ import VMConfig
 /// The readable form of a plan: memory map, ECAM, host windows, then one row per BAR and bridge window.
 enum PlanReport {
     static func render(_ plan: Plan) -> String {
-        var sections = [header(plan), memory(plan), e820(plan), functions(plan)]
+        var sections = [header(plan), memory(plan), e820(plan)]
+        if plan.hostBridges.count > 1 { sections.append(hostBridges(plan)) }
+        sections.append(functions(plan))
         if !plan.unassigned.isEmpty { sections.append(unassigned(plan)) }
         if !plan.hazards.isEmpty {
             sections.append("Hazards (kept as hvmloader decides them)\n" + plan.hazards.map { "  - \($0.kind.rawValue): \($0.detail)" }.joined(separator: "\n"))
@@ -47,6 +49,17 @@ enum PlanReport {
         table.rows.append(["ACPI tables", range(map.acpiTables), Quantity.format(map.acpiTables.size)])
         table.rows.append(["firmware ROM", range(map.firmwareROM), Quantity.format(map.firmwareROM.size)])
         return "Memory map\n" + table.rendered()
+    }
+
+    /// With expanders: what each host bridge claims (PCI0 keeps what they leave).
+    static func hostBridges(_ plan: Plan) -> String {
+        var table = TextTable(header: ["host bridge", "uid", "buses", "claims"])
+        table.rows = plan.hostBridges.map { host in
+            let ranges = (host.io + host.mmio32 + host.mmio64).map { range($0) }.joined(separator: " ")
+            return [host.bdf.map { "\(host.id) (\($0))" } ?? host.id, String(host.uid),
+                    String(format: "%02x-%02x", host.busStart, host.busEnd), ranges]
+        }
+        return "Host bridges\n" + table.rendered()
     }
 
     static func e820(_ plan: Plan) -> String {

@@ -38,7 +38,6 @@ struct Topology {
     var bridges: [Bridge]
     /// Endpoints on bus 0: integrated devices, libxl's devices and the ICH9 functions.
     var rootEndpoints: [Endpoint]
-    var busCount: Int
 
     init(_ config: MachineConfig) {
         var slots = BusZeroSlots(config)
@@ -75,7 +74,6 @@ struct Topology {
             return bridge
         }
         rootEndpoints = (integrated + chipset).sorted { $0.bdf < $1.bdf }
-        busCount = nextBus
     }
 
     /// Depth-first: the secondary bus first, then each child bridge's range in address order; the

@@ -24,6 +24,16 @@ struct CommandTests {
         #expect(run.stdout.contains("shm0 BAR2 mem64"))
     }
 
+    /// The expander example: bus_nr 128 leaves PCI0 buses 00-7f; the expander's two root ports
+    /// take buses 0x81 and 0x82 below its root bus 0x80.
+    @Test func planShowsWhatEachHostBridgeClaims() throws {
+        let run = try Guestfw.run(["plan", "vm.toml"], files: ["vm.toml": try example("expander")])
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("  pci0 ") && $0.contains(" 00-7f ") })
+        #expect(lines.contains { $0.hasPrefix("  pxb1 (00:") && $0.contains(" 128 ") && $0.contains(" 80-82 ") })
+    }
+
     @Test func planJSONIsByteIdenticalAcrossRuns() throws {
         for name in exampleNames {
             let files = ["vm.toml": try example(name)]

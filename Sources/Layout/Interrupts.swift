@@ -40,6 +40,22 @@ extension DeviceModel {
     var isXenPlatform: Bool { vendorID == 0x5853 && (deviceID == 0x0001 || deviceID == 0x0002) }
 }
 
+/// How a pin raised on a bus reaches bus 0: the bus 0 slot it arrives at, and how far the
+/// bridges above have rotated it (each forwards pin P of device d as (P + d) mod 4). The planner's
+/// routes and every bridge's `_PRT` follow the same value.
+public struct Uplink: Sendable, Hashable {
+    public var rootSlot: Int
+    public var offset: Int
+
+    public init(rootSlot: Int, offset: Int) {
+        self.rootSlot = rootSlot
+        self.offset = offset
+    }
+
+    /// The uplink of what sits at `device` on the bus this one serves.
+    public func below(device: Int) -> Uplink { Uplink(rootSlot: rootSlot, offset: offset + device) }
+}
+
 /// How a pin at the root bus reaches the IOAPIC. The DSDT's `_PRT`, the plan's routes and the
 /// firmware's interrupt lines all ask this one value.
 public enum InterruptRouting: String, Sendable, Hashable {

@@ -50,15 +50,6 @@ extension Planner {
         return [pci0] + claimed
     }
 
-    /// How a pin raised on a bus reaches bus 0: the bus 0 slot it arrives at, and how far the
-    /// bridges above have rotated it (each adds the device number it sits at).
-    struct Uplink {
-        var rootSlot: Int
-        var offset: Int
-
-        func below(device: Int) -> Uplink { Uplink(rootSlot: rootSlot, offset: offset + device) }
-    }
-
     /// A bridge, the functions on its bus and everything below them.
     static func subtreeFunctions(_ bridge: Topology.Bridge, _ demand: BridgeDemand, uplink: Uplink,
                                  _ routing: InterruptRouting, _ addresses: [ResourceOwner: UInt64]) -> [PlannedFunction] {

@@ -5,7 +5,7 @@ import VMConfig
 /// secondary bus, the slot number a hot-pluggable port shows users, and a device per function
 /// behind it, bridges among them described the same way.
 enum Bridges {
-    static func device(_ bridge: PlannedFunction, plan: Plan, uplink: Routing.Uplink) -> AML.Device {
+    static func device(_ bridge: PlannedFunction, plan: Plan, uplink: Uplink) -> AML.Device {
         let children = plan.functions.filter { $0.bdf.bus == bridge.secondaryBus && bridge.secondaryBus != nil }
         var terms: [any AMLTerm] = [
             AML.Name("_ADR", pciAddress(device: bridge.bdf.device, function: bridge.bdf.function)),

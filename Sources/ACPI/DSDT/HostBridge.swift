@@ -8,7 +8,7 @@ enum HostBridge {
         let busZero = plan.functions.filter { $0.bdf.bus == 0 }
         let children: [any AMLTerm] = busZero.filter { $0.kind != .hostBridge }.compactMap { function in
             function.kind.isBridge
-                ? Bridges.device(function, plan: plan, uplink: Routing.Uplink(rootSlot: function.bdf.device, offset: 0))
+                ? Bridges.device(function, plan: plan, uplink: Uplink(rootSlot: function.bdf.device, offset: 0))
                 : endpointDevice(function)
         }
         return AML.Device("PCI0", [
@@ -65,7 +65,7 @@ enum HostBridge {
             + host.io.map { AML.WordIO(min: UInt16($0.start), max: UInt16($0.end)) as any AMLResource }
             + windowDescriptors(host))
         let ports = plan.functions.filter { $0.bdf.bus == host.busStart && $0.kind.isBridge }
-        let uplink = Routing.Uplink(rootSlot: bdf.device, offset: 0)
+        let uplink = Uplink(rootSlot: bdf.device, offset: 0)
         let name = "PC" + String(String(host.busStart, radix: 16, uppercase: true).suffix(2)).leftPadded(to: 2)
         return AML.Device(name, [
             AML.Name("_HID", AML.EISAID("PNP0A08")),

@@ -15,15 +15,6 @@ enum Routing {
         })
     }
 
-    /// How a pin raised on a bridge's secondary bus reaches bus 0: the bus 0 slot, and the
-    /// rotation the bridges above add (each the device number it sits at).
-    struct Uplink {
-        var rootSlot: Int
-        var offset: Int
-
-        func below(device: Int) -> Uplink { Uplink(rootSlot: rootSlot, offset: offset + device) }
-    }
-
     /// Every slot on the bus (slot 0 always: a port's link, a hot-plug target) and its four pins:
     /// pin P of slot S arrives at the bridge as (S + P) mod 4, then rotates on up.
     static func secondaryBusTable(_ bridge: PlannedFunction, children: [PlannedFunction], uplink: Uplink,

@@ -4,22 +4,9 @@ import VMConfig
 
 /// `[[switch]]`, `[[pci_bridge]]`, `[[host_bridge]]`, `root_port.bus` and the rules of the tree
 /// beyond root ports (DESIGN.md, "Topology beyond root ports"), each refusal with its exact message.
-@Suite("PCIe tree") struct TreeTopologyTests {
+@Suite("PCIe tree") struct TreeTopologyTests: DescriptionDecoding {
     static let m: UInt64 = 1 << 20
 
-    func load(_ text: String, file: String = "vm.toml") throws -> MachineConfig {
-        try ConfigLoader.load(text: text, file: file)
-    }
-
-    /// Every message of a description that must be refused.
-    func errors(_ text: String, file: String = "vm.toml") -> [String] {
-        do {
-            _ = try ConfigLoader.load(text: text, file: file)
-            return []
-        } catch {
-            return error.errors.map(\.description)
-        }
-    }
 
     static let tree = """
         memory = "2G"

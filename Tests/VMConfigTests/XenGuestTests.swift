@@ -2,22 +2,9 @@ import Testing
 import VMConfig
 
 /// `[xen]` and the devices libxl adds to a Xen HVM guest (`MachineConfig.xenGuestDevices`).
-@Suite("Xen guest devices") struct XenGuestTests {
+@Suite("Xen guest devices") struct XenGuestTests: DescriptionDecoding {
     static let m: UInt64 = 1 << 20
 
-    func load(_ text: String, file: String = "vm.toml") throws -> MachineConfig {
-        try ConfigLoader.load(text: text, file: file)
-    }
-
-    /// Every message of a description that must be refused.
-    func errors(_ text: String, file: String = "vm.toml") -> [String] {
-        do {
-            _ = try ConfigLoader.load(text: text, file: file)
-            return []
-        } catch {
-            return error.errors.map(\.description)
-        }
-    }
 
     static let xen = "vmm = \"xen\"\nmemory = \"2G\"\n"
 

@@ -45,24 +45,8 @@ repo=$(dirname "$here")
 qemu=${QEMU:-qemu-system-x86_64}
 kcache=${KERNEL_CACHE:-$repo/.cache/kernel}
 
-command -v "$qemu" >/dev/null 2>&1 || die "'$qemu' not found (apt-get install qemu-system-x86)"
-qemu_version=$("$qemu" --version | head -n 1)
-case $qemu_version in
-    "QEMU emulator version 7.2."*) ;;
-    *) [ "${ALLOW_QEMU_VERSION:-0}" = 1 ] \
-           || die "fixtures are for QEMU 7.2, found '$qemu_version' (ALLOW_QEMU_VERSION=1 to override)" ;;
-esac
-
-"$here/fetch-kernel.sh" "$kcache"
-kernel_version=$(cat "$kcache/kernel-version")
-
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/capture-catalog.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-
-"$here/build-initramfs.sh" "$work/initrd.cpio.gz" "$here/catalog-init.sh"
-ln -s "$kcache/vmlinuz" "$work/vmlinuz"
+. "$here/capture-guest.sh"
+capture_guest_setup capture-catalog "$here/catalog-init.sh"
 
 # ---------------------------------------------------------------------------------------------
 # The endpoint models: fixture stem | model | size parameter (bytes, or -) | -device arguments |

@@ -38,25 +38,9 @@ kcache=${KERNEL_CACHE:-$repo/.cache/kernel}
 shm_size=${IVSHMEM_SIZE:-16G}
 name=q35
 
-command -v "$qemu" >/dev/null 2>&1 || die "'$qemu' not found (apt-get install qemu-system-x86)"
 command -v xxd >/dev/null 2>&1 || die "'xxd' not found (apt-get install xxd)"
-qemu_version=$("$qemu" --version | head -n 1)
-case $qemu_version in
-    "QEMU emulator version 7.2."*) ;;
-    *) [ "${ALLOW_QEMU_VERSION:-0}" = 1 ] \
-           || die "fixtures are for QEMU 7.2, found '$qemu_version' (ALLOW_QEMU_VERSION=1 to override)" ;;
-esac
-
-"$here/fetch-kernel.sh" "$kcache"
-kernel_version=$(cat "$kcache/kernel-version")
-
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/capture-sysfs.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-
-"$here/build-initramfs.sh" "$work/initrd.cpio.gz" "$here/sysfs-init.sh"
-ln -s "$kcache/vmlinuz" "$work/vmlinuz"
+. "$here/capture-guest.sh"
+capture_guest_setup capture-sysfs "$here/sysfs-init.sh"
 # Sparse: no disk blocks are used until the guest writes the shared memory (it does not).
 truncate -s "$shm_size" "$work/shm.img"
 

@@ -8,6 +8,7 @@ public enum FADTReading {
         public var name: String
         public var legacyOffset: Int
         public var legacy: UInt64?
+        /// The offset of the X_ field's 64-bit address (the Generic Address Structure's 4th byte).
         public var extendedOffset: Int
         public var extended: UInt64?
 
@@ -24,9 +25,9 @@ public enum FADTReading {
     public static func pm1a(_ table: TableBytes) -> (event: Block, control: Block) {
         func block(_ name: String, _ legacy: Int, _ extended: Int) -> Block {
             Block(name: name, legacyOffset: legacy, legacy: table.unsigned(at: legacy, size: 4),
-                  extendedOffset: extended, extended: table.unsigned(at: extended + 4, size: 8))
+                  extendedOffset: extended, extended: table.unsigned(at: extended, size: 8))
         }
-        return (block("PM1a_EVT_BLK", 56, 148), block("PM1a_CNT_BLK", 64, 172))
+        return (block("PM1a_EVT_BLK", 56, 148 + 4), block("PM1a_CNT_BLK", 64, 172 + 4))
     }
 }
 

@@ -73,10 +73,13 @@ enum TableLint {
             let byMotherboard = facts.motherboard.first { $0.range.lowerBound <= range.lowerBound && range.upperBound <= $0.range.upperBound }
             let byE820 = facts.e820Reserved.map { covers($0, range) } ?? false
             guard byMotherboard == nil && !byE820 else { continue }
-            let where820 = facts.e820Reserved == nil ? "E820 unknown (no plan.json beside the tables) and " : "neither \(facts.e820Source)'s E820 (type reserved) nor "
+            let ecamText = "the ECAM [\(hex(range.lowerBound))-\(hex(range.upperBound))]"
+            let what = facts.e820Reserved == nil
+                ? "\(ecamText) is not reserved by a PNP0C01/PNP0C02 device's _CRS, and the E820 is unknown (no plan.json beside the tables)"
+                : "\(ecamText) is reserved neither in the E820 (\(facts.e820Source), type reserved) nor by a PNP0C01/PNP0C02 device's _CRS"
             report.findings.append(LintFinding(
                 id: "ecam-not-reserved", location: location,
-                reason: "\(where820)any PNP0C01/PNP0C02 device's _CRS reserves the ECAM [\(hex(range.lowerBound))-\(hex(range.upperBound))]: Linux logs \"MMCONFIG at [mem ...] not reserved in ACPI motherboard resources\" and then \"PCI: not using MMCONFIG\", losing extended config space (a partial E820 reservation only shrinks the buses it uses)",
+                reason: "\(what): Linux logs \"MMCONFIG at [mem ...] not reserved in ACPI motherboard resources\" and then \"PCI: not using MMCONFIG\", losing extended config space (a partial E820 reservation only shrinks the buses it uses)",
                 fix: "reserve the whole ECAM in a PNP0C02 device's _CRS (a Memory32Fixed, or a QWordMemory above 4 GiB) and as a reserved E820 entry"))
         }
         return report

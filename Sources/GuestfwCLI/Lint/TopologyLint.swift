@@ -12,11 +12,13 @@ enum TopologyLint {
         var report = LintReport()
         let bdfs = Dictionary(plan.functions.map { ($0.id, $0.bdf) }, uniquingKeysWith: { a, _ in a })
         let parents = parentKinds(config)
+        let ports = config.rootPorts.filter { $0.bus == nil }.map { "\"\($0.id)\"" }
+        let behindPort = ports.isEmpty ? "add a [[root_port]] and put it behind it (bus = its id)" : "put it behind a root port (bus = \(ports.joined(separator: " or ")))"
         for device in config.devices {
             let place = location(device, bdf: bdfs[device.id])
             let type = (device.catalogModel ?? device.hostModel)?.pcieType
             let parent = device.bus.map { parents[$0] ?? .rootPort } ?? .rootBus
-            if let finding = endpointOnRootBus(device, type: type, parent: parent, at: place) {
+            if let finding = endpointOnRootBus(device, type: type, parent: parent, at: place, behindPort: behindPort) {
                 report.findings.append(finding)
             } else if let finding = portParent(device, type: type, parent: parent, at: place) {
                 report.findings.append(finding)
@@ -50,7 +52,7 @@ enum TopologyLint {
     }
 
     /// Check 1: device/port type 0 or 1 on PCI0's bus 0.
-    static func endpointOnRootBus(_ device: Device, type: PCIeType?, parent: Parent, at place: String) -> LintFinding? {
+    static func endpointOnRootBus(_ device: Device, type: PCIeType?, parent: Parent, at place: String, behindPort: String) -> LintFinding? {
         guard parent == .rootBus, let type, type == .endpoint || type == .legacyEndpoint else { return nil }
         let number = type == .endpoint ? 0 : 1
         let vfio = type == .endpoint
@@ -59,7 +61,7 @@ enum TopologyLint {
         return LintFinding(
             id: "endpoint-on-bus-0", location: place,
             reason: "a PCI Express \(type == .endpoint ? "endpoint" : "legacy endpoint") (device/port type \(number)) directly on bus 0: Windows' pci.sys drops an endpoint that has no root port above it, so the device is missing in a Windows guest; only a root-complex integrated endpoint (type 9) belongs on a root bus (\(vfio))",
-            fix: "put it behind a root port (bus = \"<a [[root_port]] id>\"), or have the VMM present it as a root-complex integrated endpoint (type 9)")
+            fix: "\(behindPort), or have the VMM present it as a root-complex integrated endpoint (type 9)")
     }
 
     /// Check 2: a function claiming a port type where no such port can be.
@@ -77,12 +79,12 @@ enum TopologyLint {
             let wanted = type == .upstreamPort ? "a root port or a switch's downstream port" : "a switch's upstream port"
             return LintFinding(
                 id: "switch-port-without-parent", location: place,
-                reason: "the function claims to be a PCIe switch \(type == .upstreamPort ? "upstream" : "downstream") port (device/port type \(type == .upstreamPort ? 5 : 6)) with a type-0 header, \(below), where its parent must be \(wanted): Linux corrects such types only between two switch ports (set_pcie_port_type: \"claims to be ... port but is acting as ... port\") and otherwise keeps an impossible hierarchy for ASPM, AER and hot-plug, and Windows' pci.sys, which validates the PCIe hierarchy, does not enumerate it",
+                reason: "the function claims to be a PCIe switch \(type == .upstreamPort ? "upstream" : "downstream") port (device/port type \(type == .upstreamPort ? 5 : 6)) with a type-0 header, \(below), where its parent must be \(wanted): Windows' pci.sys, which drops PCIe functions without a valid upstream port as it drops endpoints on a root bus, does not enumerate it, and Linux re-types only a downstream port below a root or downstream port and an upstream port below an upstream port (set_pcie_port_type: \"claims to be ... port but is acting as ... port, correcting type\"), so it keeps an impossible hierarchy for ASPM, AER and hot-plug",
                 fix: fix)
         case .rootPort? where !onRootBus:
             return LintFinding(
                 id: "root-port-below-port", location: place,
-                reason: "the function claims to be a PCIe root port (device/port type 4) with a type-0 header, \(below): a root port sits only on a root bus, so the guest sees an impossible hierarchy (Windows' pci.sys validates it and drops what hangs there)",
+                reason: "the function claims to be a PCIe root port (device/port type 4) with a type-0 header, \(below): a root port sits only on a root bus, so the guest sees a root port below a port, a hierarchy Windows' pci.sys does not accept and Linux's PCIe port services (AER, PME, hot-plug) misread",
                 fix: fix)
         default:
             return nil

@@ -12,6 +12,8 @@ enum TableLint {
         var report = LintReport()
         if !facts.hasDSDT {
             report.notes.append("no DSDT in the set: the host bridge checks (_UID, MCFG against _CRS, 64-bit windows) did not run, and only the E820 can reserve the ECAM")
+        } else if facts.hostBridges.isEmpty {
+            report.notes.append("the DSDT declares no host bridge (no device with _HID or _CID PNP0A08/PNP0A03 evaluates): the _UID, MCFG bus range and 64-bit window checks had nothing to read")
         }
         report.add(uniqueUIDs(facts))
         report.add(pm1aBlocks(facts))

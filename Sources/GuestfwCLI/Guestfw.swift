@@ -7,7 +7,7 @@ public struct Guestfw: ParsableCommand {
         commandName: "guestfw",
         abstract: "Plan PCIe ECAM, buses, BARs and bridge windows for a Q35 VM before boot.",
         subcommands: [BuildCommand.self, PlanCommand.self, DiffCommand.self, CompareCommand.self, QemuArgsCommand.self,
-                      HostSnapshotCommand.self])
+                      HostSnapshotCommand.self, LintCommand.self])
 
     public init() {}
 

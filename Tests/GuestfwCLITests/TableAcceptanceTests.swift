@@ -1,4 +1,5 @@
 import Foundation
+@testable import GuestfwCLI
 import TestSupport
 import Testing
 
@@ -110,7 +111,7 @@ struct TableAcceptanceTests {
         commands += built.bridgePaths.map { "evaluate \($0)._PRT" }
         #expect(built.bridgePaths.count == built.functions.filter { $0.secondaryBus != nil }.count, "\(name): a bridge without an ACPI path")
         let output = try built.acpiexec(commands.joined(separator: "; "))
-        #expect(ACPICA.failureLines(output).isEmpty, "\(name): \(ACPICA.failureLines(output))")
+        #expect(ACPIExec.failureLines(output).isEmpty, "\(name): \(ACPIExec.failureLines(output))")
         let returned = output.components(separatedBy: "Evaluation of ").count - 1
         #expect(returned == commands.count, "\(name): \(returned) of \(commands.count) evaluations returned")
         let oscResults = output.split(separator: "\n").filter { $0.contains("[Buffer] Length 0C") }
@@ -133,7 +134,7 @@ struct TableAcceptanceTests {
         #expect(!built.hostBridges.isEmpty, "\(name): plan.json lists no host bridges")
         var pci0BusEnd: UInt64?
         for (host, path) in zip(built.hostBridges, built.hostBridgePaths) {
-            let crs = ACPICA.decodedCRS(try built.acpiexec("resources \(path)"))
+            let crs = ACPIExec.decodedCRS(try built.acpiexec("resources \(path)"))
             let bus = crs.first { $0.fields["Resource Type"] == "Bus Number Range" }
             #expect(bus?.hex("Address Minimum") == UInt64(host.busStart), "\(name) \(path)")
             #expect(bus?.hex("Address Maximum") == UInt64(host.busEnd), "\(name) \(path)")
@@ -153,7 +154,7 @@ struct TableAcceptanceTests {
             }, "\(name) \(path): the ECAM is inside a host bridge window")
         }
 
-        let reserved = ACPICA.decodedCRS(try built.acpiexec("resources \\_SB.RES0"))
+        let reserved = ACPIExec.decodedCRS(try built.acpiexec("resources \\_SB.RES0"))
         // Memory32Fixed below 4 GiB, a QWordMemory above (Tables/ecam-high).
         if ecamBase + ecamSize <= 1 << 32 {
             let fixed = reserved.first { $0.title.hasPrefix("32-Bit Fixed Memory Range") }

@@ -42,47 +42,5 @@ public enum ACPICA {
         return (lower.contains("error") || lower.contains("warning")) && !lower.contains("0 errors, 0 warnings")
     }
 
-    /// acpiexec runs its own hardware self-tests when an FADT is loaded and reports these five
-    /// lines for any FADT, QEMU's own q35 tables included (it simulates no PM hardware). They are
-    /// not about the tables under test.
-    public static let selfTestNoise = [
-        "Unexpected AE_BAD_ADDRESS from AcpiWriteBitRegister", "Unexpected AE_BAD_ADDRESS from AcpiReadBitRegister",
-        "Unexpected AE_BAD_PARAMETER from AcpiInstallGpeHandler", "Unexpected AE_BAD_PARAMETER from AcpiEnableGpe",
-        "Unexpected AE_BAD_PARAMETER from AcpiDisableGpe",
-    ]
-
-    /// Lines of acpiexec output that report a failure.
-    public static func failureLines(_ output: String) -> [String] {
-        output.split(separator: "\n").map(String.init).filter { line in
-            let lower = line.lowercased()
-            let bad = lower.contains("fail") || lower.contains("error") || lower.contains("exception")
-                || lower.contains("unexpected") || line.contains("AE_")
-            return bad && !selfTestNoise.contains { line.hasPrefix($0) }
-        }
-    }
-
-    /// One decoded resource descriptor from `acpiexec -b 'resources ...'`: its title and fields.
-    public struct Resource: Sendable {
-        public var title: String
-        public var fields: [String: String]
-        public func hex(_ key: String) -> UInt64? { fields[key].flatMap { UInt64($0, radix: 16) } }
-    }
-
-    /// The `_CRS` part of a `resources` dump (acpiexec then tries `_SRS`, which a static
-    /// device does not have; that part is not read).
-    public static func decodedCRS(_ output: String) -> [Resource] {
-        guard let start = output.range(of: "Evaluating _CRS") else { return [] }
-        let end = output.range(of: "Evaluating _SRS", range: start.upperBound..<output.endIndex)?.lowerBound ?? output.endIndex
-        var resources: [Resource] = []
-        for line in output[start.upperBound..<end].split(separator: "\n") {
-            let text = line.trimmingCharacters(in: .whitespaces)
-            if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
-                resources.append(Resource(title: text[text.index(after: close)...].trimmingCharacters(in: .whitespaces), fields: [:]))
-            } else if let colon = text.range(of: " : "), !resources.isEmpty {
-                resources[resources.count - 1].fields[text[..<colon.lowerBound].trimmingCharacters(in: .whitespaces)] =
-                    text[colon.upperBound...].trimmingCharacters(in: .whitespaces)
-            }
-        }
-        return resources
-    }
+    // What acpiexec prints is read by the production parsers (GuestfwCLI.ACPIExec), which `lint` uses.
 }

@@ -31,6 +31,11 @@ public enum Repository {
     /// The sysfs snapshot captured from a Linux guest under QEMU q35 by scripts/capture-sysfs.sh.
     public static var sysfsCapture: URL { root.appendingPathComponent("Tests/VMConfigTests/Fixtures/sysfs/q35") }
 
+    /// QEMU 7.2's own q35 tables, in the shared folder beside the repository (as CI lays it out).
+    public static var qemuReferenceTables: URL {
+        root.deletingLastPathComponent().appendingPathComponent("shared/reference/qemu-q35-seabios")
+    }
+
     /// A built product (`guestfw`, `guestfw-boot-report`): the test runner sits next to the
     /// products it was built with.
     public static func product(_ name: String) -> URL {

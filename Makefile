@@ -2,7 +2,7 @@
 # Every target installs what it needs and is missing; nothing has to be set up by hand.
 
 SWIFT        ?= swift
-APT_PACKAGES := acpica-tools libelf-dev qemu-system-x86 busybox-static cpio librsvg2-bin libxml2-utils
+APT_PACKAGES := acpica-tools libelf-dev qemu-system-x86 busybox-static cpio librsvg2-bin libxml2-utils man-db
 CACHE        := .cache
 KERNEL_DIR   := $(CACHE)/kernel
 GUESTFW      := .build/debug/guestfw
@@ -19,6 +19,9 @@ include Firmware/firmware.mk
 
 # The boot tests' guest (initramfs) and boot-test; `make test` runs them too.
 include boot-test.mk
+
+# make install / uninstall / install-test; `make test` runs install-test too.
+include install.mk
 
 # apt-get update runs once, and only when a package is missing.
 deps:

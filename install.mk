@@ -63,7 +63,7 @@ uninstall:
 
 # DESTDIR and PREFIX both in play: the staged prefix is then moved away from the source tree.
 install-test: deps firmware
-	@scratch=$$(mktemp -d) && \
+	@scratch=$$(mktemp -d) && echo "install-test: make install CONFIGURATION=debug into a scratch prefix" && \
 	$(MAKE) --no-print-directory install CONFIGURATION=debug DESTDIR=$$scratch/stage PREFIX=/opt/guestfw >$$scratch/install.log 2>&1 || \
 	  { cat $$scratch/install.log; rm -rf $$scratch; exit 1; }; \
 	scripts/install-test.sh $$scratch/stage/opt/guestfw "$(INSTALL_FILES)"; \

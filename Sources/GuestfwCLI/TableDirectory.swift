@@ -26,35 +26,38 @@ struct TableDirectory {
             throw .badInput("\(directory): cannot list the directory (\(ConfigInput.readableReason(error))); accepted: \(acceptedNames)")
         }
         var result = TableDirectory(directory: directory, base: TableSet(directory: directory))
-        for name in names {
-            let path = (directory as NSString).appendingPathComponent(name)
-            let role = TableFileName.classify(name)
-            switch entryKind(path) {
-            case .regular: break
-            case .other(let kind):
-                result.skipped.append(SkippedEntry(path: path, reason: kind == "a directory"
-                    ? "a directory (diff compares only the files directly inside the two directories)" : "\(kind), not a regular file"))
-                continue
-            case .unreadable(let why):
-                // A table's name: reading it says why it cannot be read, and stops the run.
-                if role.signature == nil {
-                    result.skipped.append(SkippedEntry(path: path, reason: "cannot be read (\(why))"))
-                    continue
-                }
-            }
-            switch role {
-            case .base(let signature):
-                try result.base.add(signature, try TableFile.read(path, signature: signature))
-            case .variant(let signature, let variant):
-                result.variants[variant, default: [:]][signature] = try TableFile.read(path, signature: signature)
-            case .notATable(let reason):
-                result.skipped.append(SkippedEntry(path: path, reason: reason))
-            }
-        }
+        for name in names { try result.take(name) }
         guard !result.base.tables.isEmpty || !result.variants.isEmpty else {
             throw .badInput("\(directory): holds no ACPI tables; accepted: \(acceptedNames)")
         }
         return result
+    }
+
+    /// Reads the entry `name` as a base or variant table, or records why it is not compared.
+    mutating func take(_ name: String) throws(CommandError) {
+        let path = (directory as NSString).appendingPathComponent(name)
+        let role = TableFileName.classify(name)
+        switch Self.entryKind(path) {
+        case .regular: break
+        case .other(let kind):
+            skipped.append(SkippedEntry(path: path, reason: kind == "a directory"
+                ? "a directory (diff compares only the files directly inside the two directories)" : "\(kind), not a regular file"))
+            return
+        case .unreadable(let why):
+            // Under a table's name, reading it says why it cannot be read, and stops the run.
+            if role.signature == nil {
+                skipped.append(SkippedEntry(path: path, reason: "cannot be read (\(why))"))
+                return
+            }
+        }
+        switch role {
+        case .base(let signature):
+            try base.add(signature, try TableFile.read(path, signature: signature))
+        case .variant(let signature, let variant):
+            variants[variant, default: [:]][signature] = try TableFile.read(path, signature: signature)
+        case .notATable(let reason):
+            skipped.append(SkippedEntry(path: path, reason: reason))
+        }
     }
 
     static let acceptedNames = "a directory of ACPI tables named by signature (DSDT, FACP, ... or DSDT.dat), and QEMU's variants (DSDT.bridge)"

@@ -8,9 +8,9 @@
 #   install-test  installs the debug build into a scratch prefix and checks it from elsewhere
 #                 (scripts/install-test.sh); `make test` runs it
 #
-# The release binary carries the Swift runtime and Foundation (--static-swift-stdlib), so it runs
-# without the toolchain's /opt/swift libraries. install-test installs the debug build instead: the
-# installed layout and files are the same, and a release build costs CI about two minutes more.
+# The release binary carries the Swift runtime and Foundation (RELEASE_FLAGS), so it runs without
+# the toolchain's /opt/swift libraries. install-test installs the debug build instead: the installed
+# layout and files are the same, and a release build would cost CI about two minutes more.
 
 PREFIX        ?= /usr/local
 CONFIGURATION ?= release
@@ -25,7 +25,7 @@ INSTALL_ZSH        := share/zsh/site-functions/_guestfw
 INSTALL_FISH       := share/fish/vendor_completions.d/guestfw.fish
 INSTALL_FILES      := $(INSTALL_BIN) $(INSTALL_BOOT_CODE) $(INSTALL_MAN_PAGE) $(INSTALL_BASH) $(INSTALL_ZSH) $(INSTALL_FISH)
 
-INSTALL_BUILD_FLAGS_release := -c release --static-swift-stdlib
+INSTALL_BUILD_FLAGS_release := $(RELEASE_FLAGS)
 INSTALL_BUILD_FLAGS_debug   := -c debug
 INSTALL_BUILT := .build/$(CONFIGURATION)/guestfw
 

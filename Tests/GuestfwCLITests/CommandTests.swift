@@ -74,6 +74,13 @@ struct CommandTests {
         #expect(builtIn.exitCode == 0)
         #expect(builtIn.stdout == fromFile.stdout.replacingOccurrences(of: "vm.toml", with: DefaultVMName.fileName))
     }
+
+    /// `--version` prints the one version string (and so the installed man page's footer).
+    @Test func versionIsTheOneVersionString() throws {
+        let run = try Guestfw.run(["--version"])
+        #expect(run.exitCode == 0)
+        #expect(run.stdout == GuestfwVersion.current + "\n")
+    }
 }
 
 enum DefaultVMName { static let fileName = "<built-in default VM>" }

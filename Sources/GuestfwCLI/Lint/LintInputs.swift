@@ -45,7 +45,7 @@ enum LintInputs {
     static func directory(_ path: String) throws(CommandError) -> LintReport {
         let planPath = (path as NSString).appendingPathComponent("plan.json")
         let hasPlan = FileManager.default.fileExists(atPath: planPath)
-        let set = try TableSet.read(hasPlan ? (path as NSString).appendingPathComponent("acpi") : path)
+        let set = try TableDirectory.read(hasPlan ? (path as NSString).appendingPathComponent("acpi") : path).base
         let aml = amlSignatures.filter { set.tables[$0] != nil }.map { (set.path(of: $0) as NSString).lastPathComponent }
         var facts = try tableFacts(set.tables, aml: (URL(fileURLWithPath: set.directory), aml), source: set.path(of: "DSDT"))
         if hasPlan {

@@ -16,6 +16,12 @@ public struct StandIn: Sendable, Hashable {
     public var size: UInt64?
     public var rom: ROM
 
+    public init(model: String, size: UInt64?, rom: ROM) {
+        self.model = model
+        self.size = size
+        self.rom = rom
+    }
+
     public enum ROM: Sendable, Hashable {
         /// Neither the plan nor the model has a ROM.
         case none

@@ -46,6 +46,8 @@ struct PlanFile: Decodable {
         var hotplug: Bool?
         var windows: Windows?
         var bars: [BAR]
+        var vendor: String?
+        var device: String?
 
         /// "bb:dd.f" → bus number.
         var bus: Int { Int(bdf.prefix(2), radix: 16) ?? -1 }
@@ -55,7 +57,8 @@ struct PlanFile: Decodable {
         try JSONDecoder().decode(PlanFile.self, from: Data(contentsOf: url))
     }
 
-    /// Passthrough devices have no model: QEMU cannot emulate them, and qemu-args refuses them.
+    /// Passthrough devices with explicit bars have no model: QEMU cannot emulate them, and
+    /// qemu-args refuses them. Host devices (model "host DDDD:BB:DD.F") run as their stand-ins.
     var qemuCanRun: Bool {
         vmm == "qemu" && functions.allSatisfy { $0.model != nil }
     }

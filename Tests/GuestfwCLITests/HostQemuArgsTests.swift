@@ -27,6 +27,18 @@ struct HostQemuArgsTests {
 
         var endpoints: [[String: Any]] { plan.filter { $0["kind"] as? String == "endpoint" } }
 
+        /// Every planned endpoint's -device, checked to sit at its planned bus and address.
+        func placedEndpoints() -> [(id: String, function: [String: Any], device: String)] {
+            let devices = self.devices
+            return endpoints.compactMap { function in
+                let id = function["id"] as? String ?? ""
+                guard let device = devices[id] else { Issue.record("no -device id=\(id): \(words)"); return nil }
+                let place = place(function)
+                #expect(HostQemuArgsTests.property(device, "bus") == place.bus && HostQemuArgsTests.property(device, "addr") == place.addr, "\(device)")
+                return (id, function, device)
+            }
+        }
+
         /// The id of the bridge whose secondary bus is `bdf`'s, or pcie.0; and "0xDD.F".
         func place(_ function: [String: Any]) -> (bus: String, addr: String) {
             let parts = (function["bdf"] as? String ?? "").split(whereSeparator: { $0 == ":" || $0 == "." }).map(String.init)
@@ -55,15 +67,10 @@ struct HostQemuArgsTests {
     /// plan.json has no ROM (BAR 6) for the function.
     @Test func vfioLineMatchesThePlan() throws {
         let line = try Self.line(Self.example, standIn: false)
-        let devices = line.devices
         #expect(Set(line.endpoints.compactMap { $0["id"] as? String }) == Set(Self.hostOf.keys))
-        #expect(devices.values.filter { $0.hasPrefix("vfio-pci,") }.count == Self.hostOf.count)
-        for function in line.endpoints {
-            let id = function["id"] as? String ?? ""
-            guard let device = devices[id] else { Issue.record("no -device id=\(id): \(line.words)"); continue }
+        #expect(line.devices.values.filter { $0.hasPrefix("vfio-pci,") }.count == Self.hostOf.count)
+        for (id, function, device) in line.placedEndpoints() {
             #expect(device.hasPrefix("vfio-pci,host=\(Self.hostOf[id] ?? "?"),"), "\(device)")
-            let place = line.place(function)
-            #expect(Self.property(device, "bus") == place.bus && Self.property(device, "addr") == place.addr, "\(device)")
             #expect((Self.property(device, "multifunction") == "on") == (id == "gpu0"), "\(device)")
             let hasROM = (function["bars"] as? [[String: Any]] ?? []).contains { $0["bar"] as? Int == 6 }
             #expect((Self.property(device, "rombar") == "0") == !hasROM, "\(device)")
@@ -93,12 +100,8 @@ struct HostQemuArgsTests {
         let line = try Self.line(Self.example, standIn: true)
         let devices = line.devices
         let models = ["nvme0": "nvme", "nic0": "e1000e", "gpu0": "VGA", "gpu0.f1": "ich9-intel-hda", "shm0": "ivshmem-plain"]
-        for function in line.endpoints {
-            let id = function["id"] as? String ?? ""
-            guard let device = devices[id] else { Issue.record("no -device id=\(id): \(line.words)"); continue }
+        for (id, _, device) in line.placedEndpoints() {
             #expect(device.hasPrefix("\(models[id] ?? "?"),id=\(id),"), "\(device)")
-            let place = line.place(function)
-            #expect(Self.property(device, "bus") == place.bus && Self.property(device, "addr") == place.addr, "\(device)")
         }
         #expect(!line.words.contains { $0.hasPrefix("vfio-pci") })
         // e1000e: the snapshot's ROM line spans 0x40000; QEMU's default efi-e1000e.rom (249856

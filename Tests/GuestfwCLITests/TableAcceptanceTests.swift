@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-let exampleNames = ["default", "ecam-high", "expander", "hotplug-8", "hotplug-io0", "multifunction", "passthrough-gpu",
-                    "pci-bridges", "switch-tree", "toolstack-64bus", "xen-large-bars"]
+let exampleNames = ["default", "ecam-high", "expander", "host-devices", "hotplug-8", "hotplug-io0", "multifunction",
+                    "passthrough-gpu", "pci-bridges", "switch-tree", "toolstack-64bus", "xen-large-bars"]
 
 /// One example built by the real binary into a scratch directory.
 struct BuiltExample {
@@ -10,11 +10,12 @@ struct BuiltExample {
     var directory: URL
     var plan: [String: Any]
 
+    /// Built from the example's own vm.toml (not a copy), so a relative `sysfs` finds its snapshot.
     init(_ name: String) throws {
         directory = try Guestfw.scratchDirectory()
         self.name = name
-        try Data(try example(name).utf8).write(to: directory.appendingPathComponent("vm.toml"))
-        let run = try Guestfw.run(in: directory, ["build", "vm.toml", "-o", "out"])
+        let config = tablesDirectory.appendingPathComponent(name).appendingPathComponent("vm.toml")
+        let run = try Guestfw.run(in: directory, ["build", config.path, "-o", "out"])
         guard run.exitCode == 0 else { throw BuildFailed(message: run.stderr) }
         let data = try Data(contentsOf: directory.appendingPathComponent("out/plan.json"))
         plan = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]

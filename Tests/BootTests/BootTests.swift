@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Boots Linux on QEMU q35 with each example's firmware.bin and compares what Linux found with
@@ -16,12 +17,9 @@ struct BootTests {
     @Test func examplesAreFound() throws {
         #expect(Examples.runnable.contains("default"), "runnable examples found under \(BootEnvironment.tables.path): \(Examples.runnable)")
         #expect(Examples.runnable.contains(Self.hostExample), "runnable examples found under \(BootEnvironment.tables.path): \(Examples.runnable)")
-        let folders = try FileManager.default.contentsOfDirectory(atPath: BootEnvironment.tables.path).filter { name in
-            FileManager.default.fileExists(atPath: BootEnvironment.tables.appendingPathComponent(name).appendingPathComponent("vm.toml").path)
-        }
-        for name in folders {
+        for name in Repository.exampleNames {
             #expect(throws: Never.self, "Tables/\(name)/plan.json (make bless writes it)") {
-                try PlanFile.read(BootEnvironment.tables.appendingPathComponent(name).appendingPathComponent("plan.json"))
+                try Repository.examplePlan(name)
             }
         }
     }
@@ -91,7 +89,7 @@ struct BootTests {
     /// memory. The example is the first runnable one with such a device.
     @Test func firmwareStopsOnADifferentBARSize() async throws {
         let example = try #require(Examples.runnable.first { name in
-            let plan = try? PlanFile.read(BootEnvironment.tables.appendingPathComponent(name).appendingPathComponent("plan.json"))
+            let plan = try? Repository.examplePlan(name)
             return plan?.functions.contains { $0.model == "ivshmem-plain" } ?? false
         }, "no runnable example under Tables/ has an ivshmem-plain device whose BAR could be resized")
         var setup = try BootSetup.make(example, append: Self.console)
@@ -110,12 +108,13 @@ struct BootTests {
     /// skip), and its functions are the ones the capture's QEMU line plugged in
     /// (Tests/VMConfigTests/Fixtures/sysfs/q35.qemu-cmdline.txt), so its boot checks them.
     @Test func hostExamplePlansTheCapturedIDs() throws {
-        let plan = try PlanFile.read(BootEnvironment.tables.appendingPathComponent(Self.hostExample).appendingPathComponent("plan.json"))
-        let ids = plan.functions.filter { $0.model?.hasPrefix("host ") == true }.map { "\($0.bdf) \($0.vendor ?? "-"):\($0.device ?? "-")" }
+        let plan = try Repository.examplePlan(Self.hostExample)
+        let ids = plan.functions.filter { $0.model?.hasPrefix("host ") == true }.map { ($0.bdf, $0.vendor?.value, $0.device?.value) }
         // nvme 1b36:0010, e1000e 8086:10d3, VGA 1234:1111, ich9-intel-hda 8086:293e,
         // ivshmem-plain 1af4:1110 (QEMU's ids for those models), one root port each.
-        #expect(ids == ["01:00.0 0x1b36:0x0010", "02:00.0 0x8086:0x10d3", "03:00.0 0x1234:0x1111",
-                        "03:00.1 0x8086:0x293e", "04:00.0 0x1af4:0x1110"], "\(ids)")
+        let expected: [(String, UInt64?, UInt64?)] = [("01:00.0", 0x1b36, 0x0010), ("02:00.0", 0x8086, 0x10d3), ("03:00.0", 0x1234, 0x1111),
+                                                      ("03:00.1", 0x8086, 0x293e), ("04:00.0", 0x1af4, 0x1110)]
+        #expect(ids.elementsEqual(expected) { $0 == $1 }, "\(ids)")
     }
 
     /// A stand-in of another model with the same BARs: qemu-xhci in place of the capture's nvme

@@ -1,14 +1,12 @@
 import Foundation
 import GuestfwCLI
+import TestSupport
 import Testing
 
 /// The repository's own example VMs.
-let tablesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Tables")
+let tablesDirectory = Repository.tables
 
-func example(_ name: String) throws -> String {
-    try String(contentsOf: tablesDirectory.appendingPathComponent(name).appendingPathComponent("vm.toml"), encoding: .utf8)
-}
+func example(_ name: String) throws -> String { try Repository.exampleText(name) }
 
 @Suite("Commands")
 struct CommandTests {

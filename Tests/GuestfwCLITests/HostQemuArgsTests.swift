@@ -1,11 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `guestfw qemu-args` on host devices, through the real binary: the vfio-pci line a user runs,
 /// the `--stand-in` line the boot tests run, and the refusal when no model can stand in.
 @Suite("guestfw qemu-args with host devices")
 struct HostQemuArgsTests {
-    static let example = tablesDirectory.appendingPathComponent("host-devices").appendingPathComponent("vm.toml")
+    static let example = Repository.exampleConfig("host-devices")
 
     /// Which host function each device of Tables/host-devices names (its vm.toml, by hand).
     static let hostOf = ["nvme0": "0000:01:00.0", "nic0": "0000:02:00.0", "gpu0": "0000:03:00.0",
@@ -13,53 +14,47 @@ struct HostQemuArgsTests {
 
     struct Line {
         var words: [String]
-        var plan: [[String: Any]]
+        var plan: PlanFile
 
         /// The -device arguments, by id.
         var devices: [String: String] {
             let all = words.indices.filter { words[$0] == "-device" && $0 + 1 < words.count }.map { words[$0 + 1] }
-            return Dictionary(all.map { (HostQemuArgsTests.property($0, "id") ?? "", $0) }) { first, _ in first }
+            return Dictionary(all.map { (ShellWords.property($0, "id") ?? "", $0) }) { first, _ in first }
         }
 
         func arguments(after flag: String) -> [String] {
             words.indices.filter { words[$0] == flag && $0 + 1 < words.count }.map { words[$0 + 1] }
         }
 
-        var endpoints: [[String: Any]] { plan.filter { $0["kind"] as? String == "endpoint" } }
+        var endpoints: [PlanFile.Function] { plan.functions.filter { $0.kind == "endpoint" } }
 
         /// Every planned endpoint's -device, checked to sit at its planned bus and address.
-        func placedEndpoints() -> [(id: String, function: [String: Any], device: String)] {
+        func placedEndpoints() -> [(id: String, function: PlanFile.Function, device: String)] {
             let devices = self.devices
             return endpoints.compactMap { function in
-                let id = function["id"] as? String ?? ""
-                guard let device = devices[id] else { Issue.record("no -device id=\(id): \(words)"); return nil }
+                guard let device = devices[function.id] else { Issue.record("no -device id=\(function.id): \(words)"); return nil }
                 let place = place(function)
-                #expect(HostQemuArgsTests.property(device, "bus") == place.bus && HostQemuArgsTests.property(device, "addr") == place.addr, "\(device)")
-                return (id, function, device)
+                #expect(ShellWords.property(device, "bus") == place.bus && ShellWords.property(device, "addr") == place.addr, "\(device)")
+                return (function.id, function, device)
             }
         }
 
         /// The id of the bridge whose secondary bus is `bdf`'s, or pcie.0; and "0xDD.F".
-        func place(_ function: [String: Any]) -> (bus: String, addr: String) {
-            let parts = (function["bdf"] as? String ?? "").split(whereSeparator: { $0 == ":" || $0 == "." }).map(String.init)
-            let bus = Int(parts[0], radix: 16) ?? -1
-            let parent = plan.first { $0["secondaryBus"] as? Int == bus }?["id"] as? String
-            return (bus == 0 ? "pcie.0" : parent ?? "?", "0x\(String(Int(parts[1], radix: 16) ?? -1, radix: 16)).\(parts[2])")
+        func place(_ function: PlanFile.Function) -> (bus: String, addr: String) {
+            let parts = function.bdf.split(whereSeparator: { $0 == ":" || $0 == "." }).map(String.init)
+            let parent = plan.functions.first { $0.secondaryBus == function.bus }?.id
+            return (function.bus == 0 ? "pcie.0" : parent ?? "?", "0x\(String(Int(parts[1], radix: 16) ?? -1, radix: 16)).\(parts[2])")
         }
     }
 
-    /// The comma-separated property `key` of a -device argument ("romfile=" reads as "").
-    static func property(_ argument: String, _ key: String) -> String? {
-        argument.split(separator: ",", omittingEmptySubsequences: false).first { $0.hasPrefix(key + "=") }.map { String($0.dropFirst(key.count + 1)) }
-    }
+    static let property = ShellWords.property
 
     static func line(_ config: URL, standIn: Bool) throws -> Line {
         let run = try Guestfw.run(["qemu-args", config.path, "--firmware", QemuArgsTests.stand_in_firmware] + (standIn ? ["--stand-in"] : []))
         #expect(run.exitCode == 0, "\(run.stderr)")
         let plan = try Guestfw.run(["plan", config.path, "--json"])
-        let json = try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any] ?? [:]
-        return Line(words: shellWords(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)),
-                    plan: json["functions"] as? [[String: Any]] ?? [])
+        return Line(words: ShellWords.split(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)),
+                    plan: try PlanFile.decode(Data(plan.stdout.utf8)))
     }
 
     /// One vfio-pci per planned function, each with its host function's BDF, at its planned bus
@@ -67,12 +62,12 @@ struct HostQemuArgsTests {
     /// plan.json has no ROM (BAR 6) for the function.
     @Test func vfioLineMatchesThePlan() throws {
         let line = try Self.line(Self.example, standIn: false)
-        #expect(Set(line.endpoints.compactMap { $0["id"] as? String }) == Set(Self.hostOf.keys))
+        #expect(Set(line.endpoints.map(\.id)) == Set(Self.hostOf.keys))
         #expect(line.devices.values.filter { $0.hasPrefix("vfio-pci,") }.count == Self.hostOf.count)
         for (id, function, device) in line.placedEndpoints() {
             #expect(device.hasPrefix("vfio-pci,host=\(Self.hostOf[id] ?? "?"),"), "\(device)")
             #expect((Self.property(device, "multifunction") == "on") == (id == "gpu0"), "\(device)")
-            let hasROM = (function["bars"] as? [[String: Any]] ?? []).contains { $0["bar"] as? Int == 6 }
+            let hasROM = function.bar(6) != nil
             #expect((Self.property(device, "rombar") == "0") == !hasROM, "\(device)")
             #expect(Self.property(device, "romfile") == nil && Self.property(device, "romsize") == nil, "\(device)")
         }
@@ -123,11 +118,13 @@ struct HostQemuArgsTests {
 
     /// QEMU 7.2 itself takes the stand-in line (paused with -S, stopped after 5 s): romsize,
     /// vgamem_mb and the 16 GiB backend included.
-    @Test func qemuAcceptsTheStandInLine() throws {
+    @Test func qemuAcceptsTheStandInLine() async throws {
         let line = try Self.line(Self.example, standIn: true)
-        let result = try QemuArgsTests.runFor(seconds: 5, line.words + ["-S"])
-        #expect(result.stillRunning, "QEMU stopped by itself: \(result.output)")
-        #expect(!result.output.contains("Error") && !result.output.contains("error:"), "\(result.output)")
+        let scratch = try Repository.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let result = try await QEMU.run(ShellWords.join(line.words + ["-S"]), output: scratch.appendingPathComponent("qemu.txt"), deadline: 5)
+        #expect(result.killed, "QEMU stopped by itself: \(result.text)")
+        #expect(!result.text.contains("Error") && !result.text.contains("error:"), "\(result.text)")
     }
 
     /// A host function no catalog model has: exit 2, nothing printed, the device id, its host

@@ -2,20 +2,33 @@ import Layout
 import VMConfig
 
 /// The QEMU command line whose machine matches a plan: memory, vCPUs, every root port at its
-/// planned address with its chassis, slot and reservation, every device behind it. QEMU places
-/// nothing itself (every `-device` has its `bus` and `addr`), so the firmware finds what it planned.
+/// planned address with its chassis, slot and reservation, every device behind it (host devices
+/// as vfio-pci, or the models standing in for them: `QEMUEndpoints.swift`). QEMU places nothing
+/// itself (every `-device` has its `bus` and `addr`), so the firmware finds what it planned.
 struct QEMUCommandLine {
-    var arguments: [String]
+    var arguments: [String] = []
+    let hostDevices: HostDevices
 
     struct Refusal: Error { var message: String }
 
-    init(config: MachineConfig, plan: Plan, firmware: String, kernel: String?, initrd: String?, append: String?) throws(Refusal) {
+    /// How host devices (`host = ...`) appear on the line.
+    enum HostDevices {
+        /// `vfio-pci,host=...`: the host function itself, as a user runs the VM.
+        case passthrough
+        /// The catalog model with the host function's identity and BARs (`StandIn`), to boot
+        /// the plan without the hardware.
+        case standIn
+    }
+
+    init(config: MachineConfig, plan: Plan, firmware: String, kernel: String?, initrd: String?, append: String?,
+         hostDevices: HostDevices = .passthrough) throws(Refusal) {
         guard config.vmm == .qemu else {
             throw Refusal(message: "vmm = \"xen\": qemu-args runs QEMU's own q35 machine, which follows vmm = \"qemu\" rules; accepted: a description with vmm = \"qemu\"")
         }
-        if let device = config.devices.first(where: { $0.model == nil }) {
-            throw Refusal(message: "device \"\(device.id)\" is passthrough\(device.passthrough.map { " (\($0))" } ?? ""): QEMU cannot emulate a device described only by its BARs; accepted: catalog models only (\(DeviceCatalog.endpointModels.joined(separator: ", ")))")
+        if let device = config.devices.first(where: { $0.model == nil && $0.hostModel == nil }) {
+            throw Refusal(message: "device \"\(device.id)\" is passthrough\(device.passthrough.map { " (\($0))" } ?? "") with explicit bars: QEMU cannot emulate a device described only by its BARs, and its ids and the other functions of its slot are unknown for a vfio-pci line; accepted: catalog models (\(DeviceCatalog.endpointModels.joined(separator: ", "))), or host = \"DDDD:BB:DD.F\" for a host device (read from sysfs, passed with vfio-pci)")
         }
+        self.hostDevices = hostDevices
         var machine = "q35"
         if config.mmio.hole != nil { machine += ",max-ram-below-4g=\(plan.memory.maxRAMBelow4G)" }
         arguments = ["qemu-system-x86_64", "-machine", machine, "-accel", "tcg", "-m", "\(config.memory >> 20)M",
@@ -41,14 +54,12 @@ struct QEMUCommandLine {
     }
 
     func device(_ function: PlannedFunction, config: MachineConfig, plan: Plan, multifunction: Set<[Int]>) throws(Refusal) -> [String] {
-        let parent = function.bdf.bus == 0 ? "pcie.0"
-            : plan.functions.first { $0.kind.isBridge && $0.secondaryBus == function.bdf.bus }?.id ?? "pcie.0"
+        let parent = plan.parent(of: function)?.id ?? "pcie.0"
         var properties = ["id=\(function.id)", "bus=\(parent)",
                           "addr=0x\(String(function.bdf.device, radix: 16)).\(function.bdf.function)"]
         if function.bdf.function == 0 && multifunction.contains([function.bdf.bus, function.bdf.device]) {
             properties.append("multifunction=on")
         }
-        var extra: [String] = []
         switch function.kind {
         case .rootPort:
             properties += rootPortProperties(function, config: config)
@@ -68,25 +79,10 @@ struct QEMUCommandLine {
         case .endpoint, .chipset:
             break
         }
-        guard let device = config.devices.first(where: { $0.id == function.id }), let model = device.model else {
-            throw Refusal(message: "function \(function.id) has no device model")
+        guard let device = config.devices.first(where: { $0.id == function.id }) else {
+            throw Refusal(message: "function \(function.id) has no device in the description")
         }
-        switch model {
-        case "virtio-net-pci", "e1000e", "e1000", "rtl8139":
-            extra = ["-netdev", "hubport,id=net-\(function.id),hubid=0"]
-            properties.append("netdev=net-\(function.id)")
-        case "virtio-blk-pci", "nvme":
-            // A null block device reads zeros quickly: enough for a guest to read a disk to its end.
-            extra = ["-blockdev", "driver=null-co,node-name=disk-\(function.id),size=\(Self.diskSize),read-zeroes=on"]
-            properties.append("drive=disk-\(function.id)")
-            if model == "nvme" { properties.append("serial=\(function.id)") }
-        case "ivshmem-plain":
-            extra = ["-object", "memory-backend-ram,id=mem-\(function.id),size=\(device.size ?? 0),share=on"]
-            properties.append("memdev=mem-\(function.id)")
-        default:
-            break
-        }
-        return extra + ["-device", ([model] + properties).joined(separator: ",")]
+        return try endpoint(device, function, plan: plan, properties: properties)
     }
 
     static let diskSize = 64 << 20

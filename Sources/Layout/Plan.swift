@@ -138,6 +138,25 @@ extension FunctionKind {
     public var isBridge: Bool { self != .endpoint && self != .chipset }
     /// A PCI-to-PCI bridge: a type-1 header whose bus numbers and windows the firmware programs.
     public var hasBridgeHeader: Bool { isBridge && self != .hostBridge }
+    /// Its secondary bus is conventional PCI (slots 1-31, and QEMU's models present themselves
+    /// as on a conventional bus there).
+    public var opensConventionalBus: Bool { self == .pciBridge }
+}
+
+extension Plan {
+    /// Where `function` sits, as the device catalog tells placements apart and as the planner
+    /// chose its model (`Topology`): on bus 0, on a conventional bus (behind a PCI bridge), or
+    /// else behind a PCI Express port.
+    public func placement(of function: PlannedFunction) -> Placement {
+        guard function.bdf.bus != 0 else { return .rootBus }
+        return parent(of: function)?.kind.opensConventionalBus == true ? .conventional : .rootPort
+    }
+
+    /// The bridge whose secondary bus holds `function`; nil on bus 0.
+    public func parent(of function: PlannedFunction) -> PlannedFunction? {
+        guard function.bdf.bus != 0 else { return nil }
+        return functions.first { $0.kind.isBridge && $0.secondaryBus == function.bdf.bus }
+    }
 }
 
 public struct PlannedBAR: Sendable, Hashable {

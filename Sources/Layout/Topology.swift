@@ -31,7 +31,7 @@ struct Topology {
         /// A root or downstream port: a PCIe link with one device behind it, hot-plug capable.
         var isPort: Bool { kind == .rootPort || kind == .switchDownstream }
         /// Whether its secondary bus is conventional PCI (slots 1-31).
-        var conventionalBus: Bool { kind == .pciBridge }
+        var conventionalBus: Bool { kind.opensConventionalBus }
     }
 
     /// Bridges on bus 0, each the root of a subtree.

@@ -21,10 +21,15 @@ public struct DeviceModel: Sendable, Hashable {
     public var pcieType: PCIeType?
     /// For a bridge (header type 1): which optional windows it implements. nil for header type 0.
     public var bridgeWindows: BridgeWindows?
+    /// Config byte 0x08; nil where guestfw holds no capture of it (the ICH9 functions, xen-platform).
+    public var revision: UInt8?
+    /// Config bytes 0x2c-0x2f of a header type 0 function; nil for bridges (whose 0x2c is a
+    /// window register) and where guestfw holds no capture of it.
+    public var subsystem: PCISubsystem?
 
     public init(name: String, vendorID: UInt16, deviceID: UInt16, classCode: UInt32,
                 interruptPin: UInt8, bars: [BARSpec], headerType: UInt8 = 0, pcieType: PCIeType? = nil,
-                bridgeWindows: BridgeWindows? = nil) {
+                bridgeWindows: BridgeWindows? = nil, revision: UInt8? = nil, subsystem: PCISubsystem? = nil) {
         self.name = name
         self.vendorID = vendorID
         self.deviceID = deviceID
@@ -34,9 +39,29 @@ public struct DeviceModel: Sendable, Hashable {
         self.headerType = headerType
         self.pcieType = pcieType
         self.bridgeWindows = bridgeWindows
+        self.revision = revision
+        self.subsystem = subsystem
     }
 
     public var isBridge: Bool { headerType == 1 }
+}
+
+/// A function's subsystem vendor and subsystem id (config 0x2c, 0x2e): which board or variant of
+/// the chip it is, what drivers match after vendor and device.
+public struct PCISubsystem: Sendable, Hashable, CustomStringConvertible {
+    public var vendorID: UInt16
+    public var id: UInt16
+
+    public init(vendorID: UInt16, id: UInt16) {
+        self.vendorID = vendorID
+        self.id = id
+    }
+
+    /// What QEMU gives a function whose model sets none (hw/pci/pci.c's
+    /// pci_set_default_subsystem_id: Red Hat/Qumranet's 0x1af4, PCI_SUBDEVICE_ID_QEMU 0x1100).
+    public static let qemu = PCISubsystem(vendorID: 0x1af4, id: 0x1100)
+
+    public var description: String { hex(UInt64(vendorID), digits: 4) + ":" + hex(UInt64(id), digits: 4) }
 }
 
 /// The device/port type field of the PCI Express capability (Capabilities register bits 7:4), in
@@ -149,7 +174,7 @@ public enum DeviceCatalog {
         interruptPin: 1,
         bars: [BARSpec(index: 0, kind: .mem32, size: 0x1000)],
         headerType: 1, pcieType: .rootPort,
-        bridgeWindows: BridgeWindows(io: true, io32: false, prefetchable: true, prefetchable64: true))
+        bridgeWindows: BridgeWindows(io: true, io32: false, prefetchable: true, prefetchable64: true), revision: 0)
 
     /// A PCIe switch's upstream port (TI XIO3130). Behind a root port or another switch's
     /// downstream port; its secondary bus holds the downstream ports. No BARs, no interrupt pin.
@@ -157,7 +182,7 @@ public enum DeviceCatalog {
         name: switchUpstreamModel, vendorID: 0x104c, deviceID: 0x8232, classCode: 0x060400,
         interruptPin: 0, bars: [],
         headerType: 1, pcieType: .upstreamPort,
-        bridgeWindows: BridgeWindows(io: true, io32: false, prefetchable: true, prefetchable64: true))
+        bridgeWindows: BridgeWindows(io: true, io32: false, prefetchable: true, prefetchable64: true), revision: 2)
 
     /// A PCIe switch's downstream port (TI XIO3130), on the upstream port's bus. No BARs (unlike
     /// pcie-root-port), no interrupt pin.
@@ -165,7 +190,7 @@ public enum DeviceCatalog {
         name: switchDownstreamModel, vendorID: 0x104c, deviceID: 0x8233, classCode: 0x060400,
         interruptPin: 0, bars: [],
         headerType: 1, pcieType: .downstreamPort,
-        bridgeWindows: BridgeWindows(io: true, io32: false, prefetchable: true, prefetchable64: true))
+        bridgeWindows: BridgeWindows(io: true, io32: false, prefetchable: true, prefetchable64: true), revision: 1)
 
     /// QEMU's PCIe-to-PCI bridge: its secondary bus is conventional PCI (slots 1-31 usable: SHPC
     /// takes slot 0). BAR0 holds the SHPC registers. The same on pcie.0 as behind a root port.
@@ -173,7 +198,7 @@ public enum DeviceCatalog {
         name: pciePCIBridgeModel, vendorID: 0x1b36, deviceID: 0x000e, classCode: 0x060400,
         interruptPin: 1, bars: [BARSpec(index: 0, kind: .mem64, size: 0x100)],
         headerType: 1, pcieType: .pcieToPCIBridge,
-        bridgeWindows: BridgeWindows(io: true, io32: false, prefetchable: true, prefetchable64: true))
+        bridgeWindows: BridgeWindows(io: true, io32: false, prefetchable: true, prefetchable64: true), revision: 0)
 
     /// QEMU's conventional PCI-to-PCI bridge (behind a pcie-pci-bridge or another pci-bridge).
     /// BAR0 holds the SHPC registers (shpc=on, QEMU's default).
@@ -181,14 +206,14 @@ public enum DeviceCatalog {
         name: pciBridgeModel, vendorID: 0x1b36, deviceID: 0x0001, classCode: 0x060400,
         interruptPin: 1, bars: [BARSpec(index: 0, kind: .mem64, size: 0x100)],
         headerType: 1, pcieType: nil,
-        bridgeWindows: BridgeWindows(io: true, io32: false, prefetchable: true, prefetchable64: true))
+        bridgeWindows: BridgeWindows(io: true, io32: false, prefetchable: true, prefetchable64: true), revision: 0)
 
     /// The expander host bridge's own function on bus 0 (class 0x0600 host bridge, header type 0,
     /// no BARs, no capabilities). The bus it opens (bus_nr) is a root bus of its own, described
     /// to the guest by ACPI, not by this function's config space.
     public static let pxbPCIe = DeviceModel(
         name: pxbPCIeModel, vendorID: 0x1b36, deviceID: 0x000b, classCode: 0x060000,
-        interruptPin: 0, bars: [], headerType: 0, pcieType: nil, bridgeWindows: nil)
+        interruptPin: 0, bars: [], headerType: 0, pcieType: nil, bridgeWindows: nil, revision: 0, subsystem: .qemu)
 
     /// The model as QEMU presents it at `placement`, or nil for a name outside the catalog.
     /// `size` is the model parameter of sized models and the video memory of `videoMemoryModels`
@@ -223,13 +248,13 @@ public enum DeviceCatalog {
         switch name {
         case "virtio-net-pci":
             return virtio(name, legacyID: 0x1000, modernID: 0x1041, classCode: 0x020000,
-                          legacyIOSize: 0x20, rom: 0x40000, modern: modern)
+                          legacyIOSize: 0x20, rom: 0x40000, modern: modern, virtioType: 1)
         case "virtio-blk-pci":
             return virtio(name, legacyID: 0x1001, modernID: 0x1042, classCode: 0x010000,
-                          legacyIOSize: 0x80, rom: nil, modern: modern)
+                          legacyIOSize: 0x80, rom: nil, modern: modern, virtioType: 2)
         case "virtio-scsi-pci":
             return virtio(name, legacyID: 0x1004, modernID: 0x1048, classCode: 0x010000,
-                          legacyIOSize: 0x40, rom: nil, modern: modern)
+                          legacyIOSize: 0x40, rom: nil, modern: modern, virtioType: 8)
         case "e1000e":
             return DeviceModel(
                 name: name, vendorID: 0x8086, deviceID: 0x10d3, classCode: 0x020000, interruptPin: 1,
@@ -238,23 +263,26 @@ public enum DeviceCatalog {
                     BARSpec(index: 1, kind: .mem32, size: 0x20000),
                     BARSpec(index: 2, kind: .io, size: 0x20),
                     BARSpec(index: 3, kind: .mem32, size: 0x4000),
+                    // efi-e1000e.rom (249856 bytes in Debian's ipxe-qemu) -> 256 KiB ROM BAR.
                     BARSpec(index: 6, kind: .rom, size: 0x40000),
-                ])
+                ],
+                // e1000e sets its own subsystem: its subsys_ven and subsys properties, default 0x8086 and 0.
+                revision: 0, subsystem: PCISubsystem(vendorID: 0x8086, id: 0))
         case "nvme":
             return DeviceModel(
                 name: name, vendorID: 0x1b36, deviceID: 0x0010, classCode: 0x010802, interruptPin: 1,
-                bars: [BARSpec(index: 0, kind: .mem64, size: 0x4000)])
+                bars: [BARSpec(index: 0, kind: .mem64, size: 0x4000)], revision: 2, subsystem: .qemu)
         case "qemu-xhci":
             return DeviceModel(
                 name: name, vendorID: 0x1b36, deviceID: 0x000d, classCode: 0x0c0330, interruptPin: 1,
-                bars: [BARSpec(index: 0, kind: .mem64, size: 0x4000)])
+                bars: [BARSpec(index: 0, kind: .mem64, size: 0x4000)], revision: 1, subsystem: .qemu)
         case "ivshmem-plain":
             return DeviceModel(
                 name: name, vendorID: 0x1af4, deviceID: 0x1110, classCode: 0x050000, interruptPin: 0,
                 bars: [
                     BARSpec(index: 0, kind: .mem32, size: 0x100),
                     BARSpec(index: 2, kind: .mem64, size: size ?? 0x400000, prefetchable: true),
-                ])
+                ], revision: 1, subsystem: .qemu)
         case "VGA":
             // BAR0 is the video memory: vgamem_mb clamped to 1...512 and rounded up to a power of
             // two (QEMU 7.2's vga_common_init; captured with 16M and 24M). BAR2 is the 4 KiB mmio
@@ -265,8 +293,9 @@ public enum DeviceCatalog {
                 bars: [
                     BARSpec(index: 0, kind: .mem32, size: vgamem.roundedUpToPowerOfTwo, prefetchable: true),
                     BARSpec(index: 2, kind: .mem32, size: 0x1000),
+                    // vgabios-stdvga.bin (39936 bytes in Debian's seabios 1.16.2) -> 64 KiB ROM BAR.
                     BARSpec(index: 6, kind: .rom, size: 0x10000),
-                ])
+                ], revision: 2, subsystem: .qemu)
         case "cirrus-vga":
             // BAR0 is 32 MiB whatever vgamem_mb (4, 8 or 16) says; BAR1 the 4 KiB mmio registers.
             return DeviceModel(
@@ -276,7 +305,7 @@ public enum DeviceCatalog {
                     BARSpec(index: 1, kind: .mem32, size: 0x1000),
                     // vgabios-cirrus.bin (Debian's seabios 1.16.2) -> 64 KiB ROM BAR.
                     BARSpec(index: 6, kind: .rom, size: 0x10000),
-                ])
+                ], revision: 0, subsystem: .qemu)
         case xenPlatformModel:
             // hw/i386/xen/xen_platform.c (QEMU 7.2): xen_platform_class_init sets vendor
             // PCI_VENDOR_ID_XEN (0x5853), device PCI_DEVICE_ID_XEN_PLATFORM (0x0001), class_id
@@ -297,7 +326,7 @@ public enum DeviceCatalog {
                     BARSpec(index: 0, kind: .mem32, size: 0x20000),
                     BARSpec(index: 1, kind: .io, size: 0x40),
                     BARSpec(index: 6, kind: .rom, size: 0x40000),
-                ])
+                ], revision: 3, subsystem: .qemu)
         case "rtl8139":
             return DeviceModel(
                 name: name, vendorID: 0x10ec, deviceID: 0x8139, classCode: 0x020000, interruptPin: 1,
@@ -305,13 +334,13 @@ public enum DeviceCatalog {
                     BARSpec(index: 0, kind: .io, size: 0x100),
                     BARSpec(index: 1, kind: .mem32, size: 0x100),
                     BARSpec(index: 6, kind: .rom, size: 0x40000),
-                ])
+                ], revision: 0x20, subsystem: .qemu)
         case "ich9-intel-hda":
             // Conventional PCI in QEMU (MSI capability only, no PCI Express capability), also as a
             // GPU's audio function beside VGA behind a root port.
             return DeviceModel(
                 name: name, vendorID: 0x8086, deviceID: 0x293e, classCode: 0x040300, interruptPin: 1,
-                bars: [BARSpec(index: 0, kind: .mem32, size: 0x4000)])
+                bars: [BARSpec(index: 0, kind: .mem32, size: 0x4000)], revision: 3, subsystem: .qemu)
         case "bochs-display":
             return DeviceModel(
                 name: name, vendorID: 0x1234, deviceID: 0x1111, classCode: 0x038000, interruptPin: 0,
@@ -320,21 +349,24 @@ public enum DeviceCatalog {
                     BARSpec(index: 2, kind: .mem32, size: 0x1000),
                     // vgabios-bochs-display.bin (28 KiB in Debian's seabios 1.16.2) -> 32 KiB ROM BAR.
                     BARSpec(index: 6, kind: .rom, size: 0x8000),
-                ])
+                ], revision: 2, subsystem: .qemu)
         default:
             return nil
         }
     }
 
+    /// A transitional virtio function has revision 0 and the virtio device type as its subsystem
+    /// id (virtio-pci's legacy ABI); a modern-only one revision 1 and QEMU's default subsystem.
     private static func virtio(_ name: String, legacyID: UInt16, modernID: UInt16, classCode: UInt32,
-                               legacyIOSize: UInt64, rom: UInt64?, modern: Bool) -> DeviceModel {
+                               legacyIOSize: UInt64, rom: UInt64?, modern: Bool, virtioType: UInt16) -> DeviceModel {
         var bars: [BARSpec] = []
         if !modern { bars.append(BARSpec(index: 0, kind: .io, size: legacyIOSize)) }
         bars.append(BARSpec(index: 1, kind: .mem32, size: 0x1000))
         bars.append(BARSpec(index: 4, kind: .mem64, size: 0x4000, prefetchable: true))
         if let rom { bars.append(BARSpec(index: 6, kind: .rom, size: rom)) }
         return DeviceModel(name: name, vendorID: 0x1af4, deviceID: modern ? modernID : legacyID,
-                           classCode: classCode, interruptPin: 1, bars: bars)
+                           classCode: classCode, interruptPin: 1, bars: bars, revision: modern ? 1 : 0,
+                           subsystem: modern ? .qemu : PCISubsystem(vendorID: 0x1af4, id: virtioType))
     }
 }
 

@@ -13,7 +13,9 @@ struct BootSetup {
     struct Failed: Error, CustomStringConvertible { var description: String }
 
     /// Builds `example` (a folder of Tables/) into a fresh scratch directory and asks qemu-args
-    /// for its line with `append` as the kernel command line.
+    /// for its line with `append` as the kernel command line. Always with `--stand-in`: no host
+    /// device can be passed here, so host devices boot as the QEMU models of their identity
+    /// (`Tables/host-devices`); in the other examples the flag changes nothing.
     static func make(_ example: String, append: String) throws -> BootSetup {
         let guest = try BootEnvironment.requireGuest()
         let scratch = FileManager.default.temporaryDirectory
@@ -35,7 +37,7 @@ struct BootSetup {
             throw Failed(description: "\(example): guestfw build failed (\(build.status)): \(build.stderr)")
         }
         let firmware = try firmwareImage(out, scratch: scratch)
-        let args = try run(["qemu-args", config.path, "--firmware", firmware.path,
+        let args = try run(["qemu-args", config.path, "--stand-in", "--firmware", firmware.path,
                             "--kernel", guest.kernel.path, "--initrd", guest.initrd.path, "--append", append])
         guard args.status == 0 else {
             throw Failed(description: "\(example): guestfw qemu-args failed (\(args.status)): \(args.stderr)")

@@ -9,11 +9,14 @@ import Testing
 struct BootTests {
     static let console = "console=ttyS0 panic=-1"
     static let mismatchPrefix = "guestfw firmware: mismatch"
+    /// The example whose devices are host functions read from the sysfs capture.
+    static let hostExample = "host-devices"
 
     /// The list comes from plan.json files: a folder without one, or one that stops parsing,
     /// must not quietly shrink the suite.
     @Test func examplesAreFound() throws {
         #expect(Examples.runnable.contains("default"), "runnable examples found under \(BootEnvironment.tables.path): \(Examples.runnable)")
+        #expect(Examples.runnable.contains(Self.hostExample), "runnable examples found under \(BootEnvironment.tables.path): \(Examples.runnable)")
         for name in Repository.exampleNames {
             #expect(throws: Never.self, "Tables/\(name)/plan.json (make bless writes it)") {
                 try Repository.examplePlan(name)
@@ -101,6 +104,34 @@ struct BootTests {
         try await expectMismatch(setup, naming: shm, what: "\(shm.id)'s memory backend \(size / 2) bytes instead of \(size)")
     }
 
+    /// The host example's plan holds the capture's real ids (no 0 that the firmware would
+    /// skip), and its functions are the ones the capture's QEMU line plugged in
+    /// (Tests/VMConfigTests/Fixtures/sysfs/q35.qemu-cmdline.txt), so its boot checks them.
+    @Test func hostExamplePlansTheCapturedIDs() throws {
+        let plan = try Repository.examplePlan(Self.hostExample)
+        let ids = plan.functions.filter { $0.model?.hasPrefix("host ") == true }.map { ($0.bdf, $0.vendor?.value, $0.device?.value) }
+        // nvme 1b36:0010, e1000e 8086:10d3, VGA 1234:1111, ich9-intel-hda 8086:293e,
+        // ivshmem-plain 1af4:1110 (QEMU's ids for those models), one root port each.
+        let expected: [(String, UInt64?, UInt64?)] = [("01:00.0", 0x1b36, 0x0010), ("02:00.0", 0x8086, 0x10d3), ("03:00.0", 0x1234, 0x1111),
+                                                      ("03:00.1", 0x8086, 0x293e), ("04:00.0", 0x1af4, 0x1110)]
+        #expect(ids.elementsEqual(expected) { $0 == $1 }, "\(ids)")
+    }
+
+    /// A stand-in of another model with the same BARs: qemu-xhci in place of the capture's nvme
+    /// (both one 16 KiB 64-bit BAR and pin INTA), so only the ids differ, and the firmware must
+    /// stop on them, naming the function and both ids.
+    @Test func firmwareStopsOnAStandInOfAnotherModel() async throws {
+        var setup = try BootSetup.make(Self.hostExample, append: Self.console)
+        let disk = try #require(setup.plan.functions.first { $0.model == "host 0000:01:00.0" },
+                                "\(Self.hostExample): no function from host 0000:01:00.0 (the capture's nvme)")
+        let index = try #require(setup.words.firstIndex { $0.hasPrefix("nvme,") && ShellWords.property($0, "id") == disk.id },
+                                 "qemu-args --stand-in has no nvme with id=\(disk.id): \(setup.line)")
+        let place = ["bus", "addr"].compactMap { key in ShellWords.property(setup.words[index], key).map { "\(key)=\($0)" } }
+        setup.words[index] = (["qemu-xhci", "id=\(disk.id)"] + place).joined(separator: ",")
+        try await expectMismatch(setup, naming: disk, what: "qemu-xhci standing in for \(disk.id)",
+                                 saying: "planned 1b36:0010, found 1b36:000d")
+    }
+
     // MARK: helpers
 
     private func boot(_ setup: BootSetup, name: String) async throws -> (QEMURun, GuestOutput) {
@@ -111,7 +142,8 @@ struct BootTests {
 
     /// Runs the doctored line and waits for the firmware's one mismatch line, which must name
     /// the function's BDF; the firmware then halts, so QEMU is still running when killed.
-    private func expectMismatch(_ setup: BootSetup, naming function: PlanFile.Function, what: String) async throws {
+    private func expectMismatch(_ setup: BootSetup, naming function: PlanFile.Function, what: String,
+                                saying detail: String? = nil) async throws {
         let run = try await QEMU.run(setup.line, output: setup.output("mismatch"), deadline: BootEnvironment.bootDeadline,
                                      stopWhen: { text in
                                          text.contains("Linux version")
@@ -124,6 +156,8 @@ struct BootTests {
             problems.append("no line starting with \"\(Self.mismatchPrefix)\" (\(what))")
         } else if !mismatches[0].contains(bdfPattern(function.bdf)) {
             problems.append("the mismatch line does not name \(function.id) as \(function.bdf): \(mismatches[0])")
+        } else if let detail, !mismatches[0].contains(detail) {
+            problems.append("the mismatch line does not say \"\(detail)\": \(mismatches[0])")
         }
         if mismatches.count > 1 { problems.append("\(mismatches.count) mismatch lines, expected one") }
         if guest.lines.contains(where: { $0.contains("Linux version") }) { problems.append("the firmware started Linux anyway") }

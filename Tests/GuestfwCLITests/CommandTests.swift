@@ -34,9 +34,9 @@ struct CommandTests {
 
     @Test func planJSONIsByteIdenticalAcrossRuns() throws {
         for name in exampleNames {
-            let files = ["vm.toml": try example(name)]
-            let first = try Guestfw.run(["plan", "vm.toml", "--json"], files: files)
-            let second = try Guestfw.run(["plan", "vm.toml", "--json"], files: files)
+            let config = tablesDirectory.appendingPathComponent(name).appendingPathComponent("vm.toml").path
+            let first = try Guestfw.run(["plan", config, "--json"])
+            let second = try Guestfw.run(["plan", config, "--json"])
             #expect(first.exitCode == 0, "\(name): \(first.stderr)")
             #expect(!first.stdout.isEmpty && first.stdout == second.stdout, "\(name)")
         }

@@ -11,11 +11,11 @@ struct BuiltExample {
     var directory: URL
     var plan: PlanFile
 
+    /// Built from the example's own vm.toml (not a copy), so a relative `sysfs` finds its snapshot.
     init(_ name: String) throws {
         directory = try Guestfw.scratchDirectory()
         self.name = name
-        try Data(try example(name).utf8).write(to: directory.appendingPathComponent("vm.toml"))
-        let run = try Guestfw.run(in: directory, ["build", "vm.toml", "-o", "out"])
+        let run = try Guestfw.run(in: directory, ["build", Repository.exampleConfig(name).path, "-o", "out"])
         guard run.exitCode == 0 else { throw BuildFailed(message: run.stderr) }
         plan = try PlanFile.read(directory.appendingPathComponent("out/plan.json"))
     }

@@ -28,6 +28,44 @@ struct TreePlannerTests {
         try #require(plan.functions.first { $0.id == id }, "\(id)")
     }
 
+    /// `Plan.placement(of:)` (what qemu-args --stand-in matches at) is where the planner chose
+    /// the model: virtio-net-pci is transitional (1af4:1000) on bus 0 and on a pcie-pci-bridge's
+    /// conventional bus, modern-only (1af4:1041) behind a root port.
+    @Test func placementFollowsTheBus() throws {
+        let toml = """
+            memory = "2G"
+            [[root_port]]
+            id = "rp1"
+            [[root_port]]
+            id = "rp2"
+            [[pci_bridge]]
+            id = "br1"
+            model = "pcie-pci-bridge"
+            bus = "rp2"
+            [[device]]
+            id = "a"
+            model = "virtio-net-pci"
+            [[device]]
+            id = "b"
+            model = "virtio-net-pci"
+            bus = "rp1"
+            [[device]]
+            id = "c"
+            model = "virtio-net-pci"
+            bus = "br1"
+            addr = "1.0"
+            """
+        let plan = try Planner.plan(ConfigLoader.load(text: toml, file: "t.toml"))
+        let expected: [(String, Placement, UInt16)] = [("a", .rootBus, 0x1000), ("b", .rootPort, 0x1041), ("c", .conventional, 0x1000)]
+        for (id, placement, deviceID) in expected {
+            let function = try Self.function(plan, id)
+            #expect(plan.placement(of: function) == placement, "\(id)")
+            #expect(function.deviceID == deviceID, "\(id)")
+        }
+        #expect(plan.parent(of: try Self.function(plan, "c"))?.id == "br1")
+        #expect(plan.parent(of: try Self.function(plan, "a")) == nil)
+    }
+
     /// rp1 at 00:10.0 takes bus 1; sw1's upstream port sits at 01:00.0 with its internal bus 2;
     /// downstream ports 02:00.0, 02:01.0, 02:02.0. sw1d0 gets bus 3; sw1d1 bus 4, with sw2's
     /// upstream at 04:00.0 (bus 5) and its downstream ports 05:00.0 (bus 6, disk0 at 06:00.0) and

@@ -100,7 +100,8 @@ public struct PlanFile: Decodable, Sendable {
 
     public func function(_ id: String) -> Function? { functions.first { $0.id == id } }
 
-    /// Passthrough devices have no model: QEMU cannot emulate them, and qemu-args refuses them.
+    /// Passthrough devices with explicit bars have no model: QEMU cannot emulate them, and
+    /// qemu-args refuses them. Host devices (model "host DDDD:BB:DD.F") run as their stand-ins.
     public var qemuCanRun: Bool {
         vmm == "qemu" && functions.allSatisfy { $0.model != nil }
     }

@@ -254,6 +254,15 @@ struct DeviceCatalogTests {
         #expect(model.classCode == fixture.classCode,
                 "\(context): classCode: catalog \(hex(model.classCode, digits: 6)), QEMU \(hex(fixture.classCode, digits: 6))",
                 sourceLocation: sourceLocation)
+        #expect(model.revision == fixture.revision,
+                "\(context): revision: catalog \(model.revision.map { hex($0, digits: 2) } ?? "none"), QEMU \(hex(fixture.revision, digits: 2))",
+                sourceLocation: sourceLocation)
+        // Only a header type 0 function has subsystem ids at 0x2c (a bridge's 0x2c is the
+        // prefetchable window's upper base).
+        let subsystem = fixture.headerType & 0x7f == 0 ? fixture.subsystem : nil
+        #expect(model.subsystem == subsystem,
+                "\(context): subsystem: catalog \(model.subsystem.map(\.description) ?? "none"), QEMU \(subsystem.map(\.description) ?? "none")",
+                sourceLocation: sourceLocation)
         #expect(model.interruptPin == fixture.interruptPin,
                 "\(context): interruptPin: catalog \(model.interruptPin), QEMU \(fixture.interruptPin)",
                 sourceLocation: sourceLocation)
@@ -294,6 +303,8 @@ private struct CapturedFunction: Sendable {
     var vendorID: UInt16
     var deviceID: UInt16
     var classCode: UInt32
+    var revision: UInt8
+    var subsystem: PCISubsystem
     var headerType: UInt8
     var interruptPin: UInt8
     var pcieType: PCIeType?
@@ -416,8 +427,11 @@ private struct CapturedFunction: Sendable {
         guard let pcieType else { throw CaptureFixtureError(file: file, line: 0, message: "no 'pcie-type' line") }
         let vendor = try required("vendor"), device = try required("device")
         let classCode = try required("class"), pin = try required("pin"), header = try required("header-type")
-        guard vendor <= 0xffff, device <= 0xffff, classCode <= 0xff_ffff, pin <= 4, header <= 0xff else {
-            throw CaptureFixtureError(file: file, line: 0, message: "vendor, device, class, header type or pin out of range")
+        let revision = try required("revision")
+        let subsystemVendor = try required("subsystem-vendor"), subsystem = try required("subsystem")
+        guard vendor <= 0xffff, device <= 0xffff, classCode <= 0xff_ffff, pin <= 4, header <= 0xff, revision <= 0xff,
+              subsystemVendor <= 0xffff, subsystem <= 0xffff else {
+            throw CaptureFixtureError(file: file, line: 0, message: "vendor, device, class, revision, subsystem, header type or pin out of range")
         }
         var windows: BridgeWindows?
         switch (header & 0x7f, ioWindow, prefWindow) {
@@ -435,6 +449,7 @@ private struct CapturedFunction: Sendable {
             file: file, model: model, placementName: placementName, placement: Placement(rawValue: placementName),
             size: fields["size"], function: function,
             vendorID: UInt16(vendor), deviceID: UInt16(device), classCode: UInt32(classCode),
+            revision: UInt8(revision), subsystem: PCISubsystem(vendorID: UInt16(subsystemVendor), id: UInt16(subsystem)),
             headerType: UInt8(header), interruptPin: UInt8(pin), pcieType: pcieType, bridgeWindows: windows, bars: bars)
     }
 }

@@ -143,11 +143,13 @@ public struct HostFunction: Sendable, Hashable {
         return result
     }
 
-    /// The function as a device model: ids, class, pin and PCI Express type from config, the BARs
-    /// given (already merged with the description's).
+    /// The function as a device model: ids, revision, subsystem, class, pin and PCI Express type
+    /// from config, the BARs given (already merged with the description's).
     public func model(bars: [BARSpec]) -> DeviceModel {
         DeviceModel(name: "host " + address.description, vendorID: config.vendorID, deviceID: config.deviceID,
                     classCode: config.classCode, interruptPin: config.interruptPin,
-                    bars: bars.sorted { $0.index < $1.index }, headerType: 0, pcieType: config.pcieType)
+                    bars: bars.sorted { $0.index < $1.index }, headerType: 0, pcieType: config.pcieType,
+                    revision: config.revision,
+                    subsystem: PCISubsystem(vendorID: config.subsystemVendorID, id: config.subsystemID))
     }
 }

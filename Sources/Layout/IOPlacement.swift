@@ -21,10 +21,12 @@ enum IOPlacement {
     /// reservation: they are the first to go when I/O space runs out.
     static func place(_ requests: [Request], defaultOnly: Set<String>, explicitReservations: Set<String>,
                       strict: Bool, space: AddressRange = space, preferredStart: UInt64? = preferredStart,
-                      order: (Request, Request) -> Bool = placementOrder) throws(LayoutError) -> Outcome {
+                      order: (Request, Request) -> Bool = placementOrder, taken: [AddressRange] = []) throws(LayoutError) -> Outcome {
         var outcome = Outcome()
         var wanted = requests
-        if packedSize(requests.sorted(by: order)) > space.size {
+        // Identity I/O BARs (and windows fixed around them) are taken before anything is placed.
+        let room = { (range: AddressRange) in AddressRange.subtracting(taken, from: [range]).reduce(0) { $0 + $1.size } }
+        if packedSize(requests.sorted(by: order)) > room(space) {
             wanted = requests.filter { !defaultOnly.contains($0.owner.id) || !isWindow($0) }
             outcome.droppedDefaultWindows = requests.filter { defaultOnly.contains($0.owner.id) && isWindow($0) }.map(\.owner.id).sorted()
             if !outcome.droppedDefaultWindows.isEmpty {
@@ -34,10 +36,10 @@ enum IOPlacement {
         let ordered = wanted.sorted(by: order)
         var start = space.start
         if let preferredStart {
-            outcome.usedLowIO = packedSize(ordered) > space.limit - preferredStart
+            outcome.usedLowIO = packedSize(ordered) > room(AddressRange(start: preferredStart, limit: space.limit))
             if !outcome.usedLowIO { start = preferredStart }
         }
-        var allocator = RangeAllocator([AddressRange(start: start, limit: space.limit)], discipline: .bump)
+        var allocator = RangeAllocator([AddressRange(start: start, limit: space.limit)], discipline: .bump, skipping: taken)
         for request in ordered {
             if let address = allocator.allocate(size: request.size, alignment: request.alignment) {
                 outcome.addresses[request.owner] = address

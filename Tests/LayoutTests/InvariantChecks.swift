@@ -64,7 +64,61 @@ enum InvariantChecks {
         violations += policyAgainstDemand(plan, config)
         violations += hazardChecks(plan, config)
         violations += treeContainment(plan)
+        violations += identityPlacement(plan, config)
         return violations
+    }
+
+    /// `placement = "identity"`: every BAR the description fixes is at exactly that address and
+    /// marked fixed; no other BAR is marked fixed.
+    static func identityPlacement(_ plan: Plan, _ config: MachineConfig) -> [String] {
+        var out: [String] = []
+        let wanted = Dictionary(uniqueKeysWithValues: config.devices.map { ($0.id, $0.identityAddresses) })
+        for f in plan.functions {
+            for bar in f.bars {
+                let address = wanted[f.id]?[bar.index]
+                if let address, bar.address != address {
+                    out.append("[identity] \(name(f, bar)) at \(bar.address.map(hex) ?? "nothing"), its host address is \(hex(address))")
+                }
+                if bar.isFixed != (address != nil) {
+                    out.append("[identity] \(name(f, bar)) marked fixed = \(bar.isFixed), description says \(address != nil)")
+                }
+            }
+        }
+        return capped(out)
+    }
+
+    /// The ranges "[0x..-0x..]" a message names, in order.
+    static func ranges(in text: String) -> [AddressRange] {
+        text.split(separator: "[").dropFirst().compactMap { piece in
+            guard let close = piece.firstIndex(of: "]") else { return nil }
+            let bounds = piece[..<close].split(separator: "-")
+            guard bounds.count == 2, bounds.allSatisfy({ $0.hasPrefix("0x") }),
+                  let start = UInt64(bounds[0].dropFirst(2), radix: 16), let end = UInt64(bounds[1].dropFirst(2), radix: 16),
+                  end >= start, end < UInt64.max else { return nil }
+            return AddressRange(start: start, limit: end + 1)
+        }
+    }
+
+    /// An identity conflict proves itself: the description has identity devices, and the two
+    /// ranges it names overlap (or the resource is outside every window it names).
+    static func checkIdentityConflict(_ config: MachineConfig, range: AddressRange?, problem: String) -> (violations: [String], confirmation: String) {
+        guard config.devices.contains(where: { !$0.identityAddresses.isEmpty }) else {
+            return (["[err identity] identityConflict without an identity device: \(problem)"], "unconfirmed")
+        }
+        let named = ranges(in: problem)
+        if problem.hasPrefix("overlaps") {
+            guard let range, let other = named.last, range.overlaps(other) else {
+                return (["[err identity] says \(range.map(\.description) ?? "?") \(problem), but they do not overlap"], "unconfirmed")
+            }
+            return ([], "identity overlap")
+        }
+        if problem.hasPrefix("lies outside") {
+            guard let range, !named.contains(where: { $0.contains(range) }) else {
+                return (["[err identity] says \(range.map(\.description) ?? "?") \(problem), but a named window contains it"], "unconfirmed")
+            }
+            return ([], "identity outside")
+        }
+        return ([], "identity: " + String(problem.prefix(20)))
     }
 
     /// hvmloader on Xen reproduces hvmloader exactly: sub-page BARs share pages and the ECAM is
@@ -1035,6 +1089,10 @@ extension InvariantChecks {
             } else {
                 confirmation = "packing"
             }
+        case .identityConflict(_, let range, let problem):
+            let (found, confirmed) = checkIdentityConflict(config, range: range, problem: problem)
+            out += found
+            confirmation = confirmed
         case .conflictingInput(let field, let value, _, _) where field == "mmio.window64":
             // Even above the least high RAM any layout leaves, the window must end within phys_bits.
             // On Xen under the toolstack the hole is the smallest that holds the 32-bit demand.

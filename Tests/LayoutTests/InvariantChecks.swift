@@ -381,9 +381,18 @@ enum InvariantChecks {
         if config.ecam.policy == .toolstack, let base = config.ecam.base, ecam.base != base {
             out.append("[4 ecam] toolstack with ecam.base = \(hex(base)) put the ECAM at \(hex(ecam.base))")
         }
-        // Toolstack rule without an explicit base: first in the hole, on its first 256M boundary.
+        // Toolstack rule without an explicit base: first in the hole, on its first 256M boundary
+        // where it overlaps no identity BAR (as its pages) and no window fixed around one.
         if config.ecam.base == nil && config.ecam.policy == .toolstack {
-            let expected = (plan.memory.hole.start + ecamAlignment - 1) / ecamAlignment * ecamAlignment
+            var fixed: [AddressRange] = []
+            for f in plan.functions {
+                fixed += f.bars.filter(\.isFixed).compactMap { extent($0) }
+                guard let windows = f.windows else { continue }
+                if windows.fixed.contains("mem"), let mem = windows.mem { fixed.append(mem) }
+                if windows.fixed.contains("pref"), let pref = windows.pref { fixed.append(pref) }
+            }
+            var expected = (plan.memory.hole.start + ecamAlignment - 1) / ecamAlignment * ecamAlignment
+            while fixed.contains(where: { $0.overlaps(AddressRange(start: expected, size: ecam.size)) }) { expected += ecamAlignment }
             if ecam.base != expected {
                 out.append("[policy ecam placement] ECAM at \(hex(ecam.base)), not on the first 256M boundary \(hex(expected)) of the hole \(plan.memory.hole)")
             }
@@ -789,6 +798,7 @@ enum InvariantChecks {
             let placement: Placement = device.bus == nil ? .rootBus : conventional ? .conventional : .rootPort
             return DeviceCatalog.model(named: model, placement: placement, size: device.size)?.bars ?? []
         }
+        if let host = device.hostModel { return host.bars }
         var bars = device.bars
         if let rom = device.rom { bars.append(BARSpec(index: 6, kind: .rom, size: rom)) }
         return bars.sorted { $0.index < $1.index }

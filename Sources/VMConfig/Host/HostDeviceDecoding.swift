@@ -125,18 +125,18 @@ extension ConfigDecoder {
             }
             guard let address = function.hostAddress(of: bar.index) else {
                 if bar.index == BARSpec.romIndex { continue }
-                refuse("is \"identity\" but \(file): \(what) has no host address (line \(bar.index + 1) is empty: the host left it unassigned)",
+                refuse("\(file): \(what) has no host address (line \(bar.index + 1) is empty: the host left it unassigned)",
                        "placement = \"virtual\" (guestfw chooses the guest address), or a host that assigns \(what) first")
                 continue
             }
             let line = function.resources[bar.index]
             guard let hostSize = line.size, hostSize == bar.size else {
-                refuse("is \"identity\" but \(what) is \(Quantity.format(bar.size)) in the description and \(file) has it at 0x\(hex(address, digits: 1))-0x\(hex(line.end, digits: 1))",
+                refuse("keeps the host's range, but \(what) is \(Quantity.format(bar.size)) in the description and \(file) has it at 0x\(hex(address, digits: 1))-0x\(hex(line.end, digits: 1))",
                        "no bars/rom entry for \(what) (its size is read), or placement = \"virtual\"")
                 continue
             }
             guard address % hostSize == 0 else {
-                refuse("is \"identity\" but \(file): \(what) at 0x\(hex(address, digits: 1)) is not aligned to its size \(Quantity.format(hostSize)), which no BAR can be",
+                refuse("\(file): \(what) at 0x\(hex(address, digits: 1)) is not aligned to its size \(Quantity.format(hostSize)), which no BAR can be",
                        "placement = \"virtual\", or a resource file as Linux writes it")
                 continue
             }

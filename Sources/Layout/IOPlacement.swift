@@ -39,18 +39,32 @@ enum IOPlacement {
             outcome.usedLowIO = packedSize(ordered) > room(AddressRange(start: preferredStart, limit: space.limit))
             if !outcome.usedLowIO { start = preferredStart }
         }
-        var allocator = RangeAllocator([AddressRange(start: start, limit: space.limit)], discipline: .bump, skipping: taken)
-        for request in ordered {
-            if let address = allocator.allocate(size: request.size, alignment: request.alignment) {
-                outcome.addresses[request.owner] = address
-            } else {
-                outcome.unassigned.append(request)
+        // Around identity ranges the gaps are used (first fit), and what the preferred start
+        // leaves out between them is tried again from the bottom of the space.
+        func allocate(from start: UInt64) -> (addresses: [ResourceOwner: UInt64], unassigned: [Request]) {
+            var allocator = RangeAllocator([AddressRange(start: start, limit: space.limit)], discipline: taken.isEmpty ? .bump : .firstFit,
+                                           skipping: taken)
+            var result: (addresses: [ResourceOwner: UInt64], unassigned: [Request]) = ([:], [])
+            for request in ordered {
+                if let address = allocator.allocate(size: request.size, alignment: request.alignment) {
+                    result.addresses[request.owner] = address
+                } else {
+                    result.unassigned.append(request)
+                }
             }
+            return result
+        }
+        (outcome.addresses, outcome.unassigned) = allocate(from: start)
+        if !outcome.unassigned.isEmpty && !taken.isEmpty && start > space.start {
+            (outcome.addresses, outcome.unassigned) = allocate(from: space.start)
+            outcome.usedLowIO = true
         }
         let explicitMissing = outcome.unassigned.contains { isWindow($0) && explicitReservations.contains($0.owner.id) }
         if (strict || explicitMissing) && !outcome.unassigned.isEmpty {
-            throw .ioSpaceExhausted(needed: wanted.reduce(0) { $0 + $1.size }, available: space.size,
-                                    misfits: outcome.unassigned.map(LayoutError.Misfit.init))
+            throw LayoutError.allocationFailure(space: "PCI I/O space", window: space, needed: wanted.reduce(0) { $0 + $1.size },
+                                                available: room(space), misfits: outcome.unassigned.map(LayoutError.Misfit.init)) {
+                .ioSpaceExhausted(needed: $0, available: $1, misfits: $2)
+            }
         }
         return outcome
     }

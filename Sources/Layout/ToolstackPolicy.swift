@@ -59,6 +59,11 @@ struct ToolstackPolicy: PlacementRules {
             } catch {
                 // The base is bad input only if it fails where it displaces the least RAM; a larger
                 // hole moving RAM onto it just means the 32-bit resources do not fit.
+                if attempt == 0, let lowest = fixed.min(), !covering.isEmpty, covering[0] != candidates[0] {
+                    // The identity ranges, not the base, moved RAM there.
+                    throw .identityConflict(resource: "the lowest identity range", range: lowest,
+                                            problem: "needs the 32-bit hole to start at \(hex(holeStart)) or below, which moves RAM onto the ECAM: \(error)")
+                }
                 if attempt == 0 || lastFailure == nil { throw error }
                 break
             }

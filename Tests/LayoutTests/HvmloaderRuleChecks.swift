@@ -115,7 +115,8 @@ extension InvariantChecks {
             var lastIO: UInt64 = 0
             var io: [(scan: Int, bar: PlannedBAR)] = []
             for f in plan.functions where f.bdf.bus == 0 {
-                for bar in f.bars where bar.kind == .io {
+                // Identity I/O BARs are where the host put them, outside hvmloader's allocation.
+                for bar in f.bars where bar.kind == .io && !bar.isFixed {
                     io.append((scan: (f.bdf.device * 8 + f.bdf.function) * 8 + bar.index, bar: bar))
                 }
             }

@@ -673,12 +673,18 @@ enum InvariantChecks {
             && ![0xF000_0000, 0xE000_0000, 0xC000_0000, 0x8000_0000].contains(plan.memory.hole.start) {
             out.append("[policy hvmloader hole] the xen hole starts at \(hex(plan.memory.hole.start)), not 0xF0000000 halved by doubling")
         }
-        // I/O from 0xC000 when everything fits above it.
-        let io = plan.functions.flatMap { f in
-            (isRootBus(f) ? f.bars.filter { $0.kind == .io }.compactMap(\.range) : []) + [f.windows?.io].compactMap { $0 }
+        // I/O from 0xC000 when everything fits above it (beside the identity I/O BARs and the
+        // windows fixed around them, which are where the host put them).
+        var io: [AddressRange] = [], fixedIO: [AddressRange] = []
+        for f in plan.functions {
+            for bar in f.bars where bar.kind == .io && isRootBus(f) {
+                if let range = bar.range { if bar.isFixed { fixedIO.append(range) } else { io.append(range) } }
+            }
+            if let window = f.windows?.io { if f.windows?.fixed.contains("io") == true { fixedIO.append(window) } else { io.append(window) } }
         }
         let ioTotal = io.reduce(UInt64(0)) { $0 + $1.size }
-        if ioTotal <= 0x1_0000 - 0xC000, let low = io.min(by: { $0.start < $1.start }), low.start < 0xC000 {
+        // With fixed ranges in the way the room is not one span: the rule is checked without them.
+        if fixedIO.isEmpty && ioTotal <= 0x1_0000 - 0xC000, let low = io.min(by: { $0.start < $1.start }), low.start < 0xC000 {
             out.append("[policy io start] I/O demand \(hex(ioTotal)) fits above 0xC000 but \(low) is below")
         }
         return capped(out)
@@ -783,7 +789,9 @@ enum InvariantChecks {
             }
         }
         // Toolstack on xen without mmio.hole: the smallest hole that holds the ECAM and the 32-bit demand.
-        if config.vmm == .xen && config.ecam.policy == .toolstack && config.mmio.hole == nil,
+        // (feasibleLow knows nothing of identity BARs, which the hole must also cover and hold.)
+        let identity = config.devices.contains { !$0.identityAddresses.isEmpty }
+        if config.vmm == .xen && config.ecam.policy == .toolstack && config.mmio.hole == nil && !identity,
            let (layout, _) = feasibleLow(config, demand), layout.holeStart > plan.memory.hole.start {
             out.append("[policy toolstack hole size] the hole starts at \(hex(plan.memory.hole.start)), but one from \(hex(layout.holeStart)) holds the ECAM \(layout.ecam) and the 32-bit demand (less RAM displaced)")
         }

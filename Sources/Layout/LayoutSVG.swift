@@ -334,6 +334,11 @@ private struct Drawing {
         out.append("<rect class=\"key\" x=\"\(num(Self.margin))\" y=\"\(num(y))\" width=\"14\" height=\"12\" fill=\"#8fb9e8\" stroke=\"#333333\" stroke-width=\"0.8\" stroke-dasharray=\"4 2\"/>")
         out.append("<rect class=\"key\" x=\"\(num(Self.margin))\" y=\"\(num(y))\" width=\"14\" height=\"12\" fill=\"url(#extension-hatch)\" stroke=\"none\"/>")
         out.append(text(Self.margin + 20, y + 10, "extension (hatched, dashed): behind a bridge, placed by guestfw by hvmloader's rules; hvmloader itself leaves it to the guest OS", size: 10))
+        if plans.contains(where: { $0.functions.contains { $0.bars.contains(where: \.isFixed) } }) {
+            y += 18
+            out.append("<rect class=\"key\" x=\"\(num(Self.margin))\" y=\"\(num(y))\" width=\"14\" height=\"12\" fill=\"#8fb9e8\" stroke=\"#333333\" stroke-width=\"2\"/>")
+            out.append(text(Self.margin + 20, y + 10, "identity (heavy border, [identity]): at the host's address (placement = \"identity\"), or a window fixed around such BARs", size: 10))
+        }
         return y + 12
     }
 

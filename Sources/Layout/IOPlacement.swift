@@ -61,10 +61,11 @@ enum IOPlacement {
         }
         let explicitMissing = outcome.unassigned.contains { isWindow($0) && explicitReservations.contains($0.owner.id) }
         if (strict || explicitMissing) && !outcome.unassigned.isEmpty {
-            throw LayoutError.allocationFailure(space: "PCI I/O space", window: space, needed: wanted.reduce(0) { $0 + $1.size },
-                                                available: room(space), misfits: outcome.unassigned.map(LayoutError.Misfit.init)) {
-                .ioSpaceExhausted(needed: $0, available: $1, misfits: $2)
-            }
+            let needed = wanted.reduce(0) { $0 + $1.size }, misfits = outcome.unassigned.map(LayoutError.Misfit.init)
+            // Identity ranges can leave room in total but no aligned gap: say which it is.
+            if taken.isEmpty { throw .ioSpaceExhausted(needed: needed, available: space.size, misfits: misfits) }
+            throw LayoutError.allocationFailure(space: "PCI I/O space", window: space, needed: needed, available: room(space),
+                                                misfits: misfits) { .ioSpaceExhausted(needed: $0, available: $1, misfits: $2) }
         }
         return outcome
     }

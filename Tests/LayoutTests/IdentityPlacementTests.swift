@@ -167,6 +167,30 @@ struct IdentityPlacementTests {
         }
     }
 
+    /// Xen, 2G less the default cirrus VGA's 8M of videoram (libxl takes it out of memory): low RAM
+    /// ends at 0x7F800000 under either policy, nothing relocated. An identity BAR (16M at
+    /// 0xD0000000) below hvmloader's hole start 0xF0000000 makes the hole double while it starts
+    /// above it: 0xE0000000, then 0xC0000000 (still above RAM): [0xC0000000, 0xFC000000). The
+    /// toolstack tries hole starts from 0xF0000000 down in 256M steps and takes the first that
+    /// covers it, 0xD0000000; its ECAM's first boundary 0xD0000000 is the BAR's, so it goes to
+    /// 0xE0000000 and the 32-bit window is [0xD0000000, 0xE0000000) and [0xF0000000, 0xFC000000).
+    @Test(arguments: [PlacementPolicy.toolstack, .hvmloader])
+    func xenHoleCoversIdentity(_ policy: PlacementPolicy) throws {
+        var config = Self.config(policy, devices: [Self.device("gpu0", [Self.mem16M], identity: [0: 0xD000_0000])])
+        config.vmm = .xen
+        let plan = try Self.planned(config)
+        #expect(Self.address(plan, "gpu0", 0) == 0xD000_0000)
+        #expect(plan.memory.lowRAMEnd == 0x7F80_0000 && plan.memory.relocatedRAM == 0)
+        if policy == .hvmloader {
+            #expect(plan.memory.hole == AddressRange(start: 0xC000_0000, limit: 0xFC00_0000))
+        } else {
+            #expect(plan.memory.hole == AddressRange(start: 0xD000_0000, limit: 0xFC00_0000))
+            #expect(plan.ecam?.base == 0xE000_0000)
+            #expect(plan.windows.mmio32Ranges == [AddressRange(start: 0xD000_0000, limit: 0xE000_0000),
+                                                  AddressRange(start: 0xF000_0000, limit: 0xFC00_0000)])
+        }
+    }
+
     /// An identity I/O BAR at 0xC000: the placed I/O BARs go around it (the AHCI's 32 bytes and
     /// the SMBus's 64 jump past [0xC000, 0xC020)).
     @Test(arguments: [PlacementPolicy.toolstack, .hvmloader])

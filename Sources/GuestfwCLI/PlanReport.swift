@@ -18,6 +18,9 @@ enum PlanReport {
         if plan.functions.contains(where: { $0.windows?.isExtension == true || $0.bars.contains(where: \.isExtension) }) {
             sections.append("Resources marked (ext) are placed by guestfw where hvmloader programs no bridge and leaves them to the guest OS.")
         }
+        if plan.functions.contains(where: { $0.bars.contains(where: \.isFixed) }) {
+            sections.append("BARs marked (identity) are at their host addresses (placement = \"identity\"); windows marked (fixed) are where those BARs put them.")
+        }
         if !plan.warnings.isEmpty { sections.append("Warnings\n" + plan.warnings.map { "  - " + $0 }.joined(separator: "\n")) }
         return sections.joined(separator: "\n\n")
     }
@@ -83,11 +86,13 @@ enum PlanReport {
                 row("buses", String(format: "%02x-%02x", secondary, subordinate), "")
             }
             let windowMark = function.windows?.isExtension == true ? " (ext)" : ""
-            for (name, window) in [("io window", function.windows?.io), ("mem window", function.windows?.mem), ("pref64 window", function.windows?.pref)] where function.windows != nil {
-                row(name + windowMark, window.map { range($0) } ?? "none", window.map { Quantity.format($0.size) } ?? "")
+            for (key, name, window) in [("io", "io window", function.windows?.io), ("mem", "mem window", function.windows?.mem),
+                                        ("pref", "pref64 window", function.windows?.pref)] where function.windows != nil {
+                let fixedMark = function.windows?.fixed.contains(key) == true ? " (fixed)" : ""
+                row(name + windowMark + fixedMark, window.map { range($0) } ?? "none", window.map { Quantity.format($0.size) } ?? "")
             }
             for bar in function.bars {
-                let kind = bar.kind.rawValue + (bar.prefetchable ? " pref" : "") + (bar.isExtension ? " (ext)" : "")
+                let kind = bar.kind.rawValue + (bar.prefetchable ? " pref" : "") + (bar.isExtension ? " (ext)" : "") + (bar.isFixed ? " (identity)" : "")
                 row("BAR\(bar.index) \(kind)", bar.range.map { range($0) } ?? "UNASSIGNED", Quantity.format(bar.size))
             }
             if first { row("-", "", "") }
@@ -131,6 +136,7 @@ enum ComparisonReport {
         var summary = TextTable(header: ["", "hvmloader", "toolstack", ""])
         summary.rows = comparison.rows.map { [$0.field.rawValue, $0.left, $0.right, $0.differs ? "differs" : ""] }
         var text = "\(comparison.left.name): hvmloader vs toolstack placement (vmm \(comparison.left.vmm.rawValue))\n\n" + summary.rendered()
+        if let identity = identitySection(comparison.left) { text += "\n\n" + identity }
         guard !comparison.differences.isEmpty else { return text + "\n\nEvery BAR and window has the same address under both policies." }
         let hvmloaderIsLeft = comparison.left.policy == .hvmloader
         var table = TextTable(header: ["bdf", "resource", "size", "hvmloader", "toolstack"])
@@ -145,6 +151,19 @@ enum ComparisonReport {
         text += "\n\nResources placed differently (\(comparison.differences.count))\n" + table.rendered()
         if let note = leftToGuestNote(comparison) { text += "\n\n" + note }
         return text
+    }
+
+    /// The identity BARs: fixed at the host's address, so the same under both policies.
+    static func identitySection(_ plan: Plan) -> String? {
+        var table = TextTable(header: ["bdf", "resource", "size", "address"])
+        for function in plan.functions {
+            for bar in function.bars where bar.isFixed {
+                table.rows.append([function.bdf.description, "\(function.id) BAR\(bar.index) \(bar.kind.rawValue)", Quantity.format(bar.size),
+                                   bar.address.map(hex) ?? "unassigned"])
+            }
+        }
+        guard !table.rows.isEmpty else { return nil }
+        return "Fixed by placement = \"identity\" (at the host's addresses under both policies) (\(table.rows.count))\n" + table.rendered()
     }
 
     /// Says how much of the difference is only what hvmloader does not place itself.

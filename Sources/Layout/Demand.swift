@@ -22,6 +22,10 @@ struct Request: Hashable {
     /// Where a firmware scanning bus 0 meets it: devfn * 8 + BAR index (the ROM is index 6).
     /// hvmloader keeps equal sizes in this order; Int.max for what no bus 0 scan finds.
     var scanOrder: Int = .max
+    /// The address it must have, decided before any policy runs: an identity BAR's host address,
+    /// or the base of a window that holds identity BARs (FixedWindows.swift). Policies place
+    /// nothing else over its `fixedRange`.
+    var fixed: UInt64? = nil
 }
 
 /// What one bridge needs below it, sized bottom-up: its windows hold the BARs of the functions
@@ -40,6 +44,8 @@ struct BridgeDemand {
     var children: [BridgeDemand]
     /// True when the I/O window is only there because of the hot-plug default.
     var ioIsDefaultOnly: Bool
+    /// The children of its fixed windows with the addresses decided with them, bottom-up.
+    var placedChildren: [ResourceOwner: UInt64] = [:]
 
     /// This bridge and every bridge below it, parents first.
     var all: [BridgeDemand] { [self] + children.flatMap(\.all) }
@@ -54,13 +60,21 @@ extension Request {
     /// A BAR as it must be placed: naturally aligned, memory BARs on a page of their own
     /// (passthrough maps pages, not bytes).
     /// `ownPage: false` keeps a sub-page memory BAR at its own size, as hvmloader on Xen does.
-    init(bar: BARSpec, owner id: String, scanOrder: Int = .max, ownPage: Bool = true) {
+    init(bar: BARSpec, owner id: String, scanOrder: Int = .max, ownPage: Bool = true, fixed: UInt64? = nil) {
         let size = bar.kind == .io || !ownPage ? bar.size : max(bar.size, Units.page)
         self.init(owner: .bar(id: id, index: bar.index), size: size, alignment: size,
-                  canGoHigh: bar.kind == .mem64, kindName: bar.kind.rawValue, scanOrder: scanOrder)
+                  canGoHigh: bar.kind == .mem64, kindName: bar.kind.rawValue, scanOrder: scanOrder, fixed: fixed)
     }
 
     var isIO: Bool { kindName == BARKind.io.rawValue || kindName == WindowKind.io.rawValue }
+
+    /// What a fixed request keeps from everything else: its range, a memory BAR's rounded out to
+    /// whole pages (passthrough maps pages). The planner has checked it lies below 2^phys_bits.
+    var fixedRange: AddressRange? {
+        guard let fixed else { return nil }
+        let granule = isIO || IOPlacement.isWindow(self) ? 1 : Units.page
+        return AddressRange(start: alignDown(fixed, granule), limit: alignUp(fixed + size, granule))
+    }
 }
 
 /// Orders requests so that packing them in turn from an aligned start leaves no gaps: largest
@@ -89,32 +103,40 @@ extension ResourceOwner {
 }
 
 extension BridgeDemand {
-    init(_ bridge: Topology.Bridge) {
-        children = bridge.bridges.map(BridgeDemand.init)
-        let bars = bridge.endpoints.flatMap { child in child.bars.map { (child.id, $0) } }
-            + bridge.bridges.flatMap { child in child.model.bars.map { (child.id, $0) } }
+    init(_ bridge: Topology.Bridge) throws(LayoutError) {
+        children = try bridge.bridges.map { child throws(LayoutError) in try BridgeDemand(child) }
+        let bars = bridge.endpoints.flatMap { child in child.bars.map { ($0, Request(bar: $0, owner: child.id, fixed: child.identity[$0.index])) } }
+            + bridge.bridges.flatMap { child in child.model.bars.map { ($0, Request(bar: $0, owner: child.id)) } }
         // Only 64-bit prefetchable BARs go in the prefetchable window, so it can always be 64-bit;
         // a 32-bit prefetchable BAR lives in the memory window, which Linux accepts.
         let inPref = { (bar: BARSpec) in bar.kind == .mem64 && bar.prefetchable }
-        ioChildren = (bars.filter { $0.1.kind == .io }.map { Request(bar: $0.1, owner: $0.0) }
-            + children.compactMap(\.io)).sorted(by: placementOrder)
-        prefChildren = (bars.filter { inPref($0.1) }.map { Request(bar: $0.1, owner: $0.0) }
-            + children.compactMap(\.pref)).sorted(by: placementOrder)
-        memChildren = (bars.filter { $0.1.kind != .io && !inPref($0.1) }
-            .map { var request = Request(bar: $0.1, owner: $0.0); request.canGoHigh = false; return request }
+        ioChildren = (bars.filter { $0.0.kind == .io }.map(\.1) + children.compactMap(\.io)).sorted(by: placementOrder)
+        prefChildren = (bars.filter { inPref($0.0) }.map(\.1) + children.compactMap(\.pref)).sorted(by: placementOrder)
+        memChildren = (bars.filter { $0.0.kind != .io && !inPref($0.0) }.map { var request = $0.1; request.canGoHigh = false; return request }
             + children.compactMap(\.mem)).sorted(by: placementOrder)
         bridgeID = bridge.id
         let reserve = bridge.effectiveReserve
-        io = BridgeDemand.window(.io, bridge: bridgeID, children: ioChildren, minimum: reserve.io ?? 0, granule: Granule.ioWindow, canGoHigh: false)
-        mem = BridgeDemand.window(.mem, bridge: bridgeID, children: memChildren, minimum: reserve.mem ?? 0, granule: Granule.memWindow, canGoHigh: false)
-        pref = BridgeDemand.window(.pref, bridge: bridgeID, children: prefChildren, minimum: reserve.pref64 ?? 0, granule: Granule.memWindow, canGoHigh: true)
+        var placed: [ResourceOwner: UInt64] = [:]
+        io = try BridgeDemand.window(.io, bridge: bridgeID, children: ioChildren, minimum: reserve.io ?? 0, granule: Granule.ioWindow,
+                                     canGoHigh: false, placed: &placed)
+        mem = try BridgeDemand.window(.mem, bridge: bridgeID, children: memChildren, minimum: reserve.mem ?? 0, granule: Granule.memWindow,
+                                      canGoHigh: false, placed: &placed)
+        pref = try BridgeDemand.window(.pref, bridge: bridgeID, children: prefChildren, minimum: reserve.pref64 ?? 0, granule: Granule.memWindow,
+                                       canGoHigh: true, placed: &placed)
+        placedChildren = placed
         ioIsDefaultOnly = ioChildren.isEmpty && bridge.reserve.io == nil && bridge.isPort && bridge.hotplug
     }
 
     /// A window large enough for its children packed in placement order, rounded to the
     /// window granularity, and no smaller than the reservation; nil when nothing needs it.
+    /// A window holding fixed children is fixed itself (FixedWindows.swift); `placed` receives
+    /// the addresses of its children, decided with it.
     static func window(_ kind: WindowKind, bridge: String, children: [Request], minimum: UInt64,
-                       granule: UInt64, canGoHigh: Bool) -> Request? {
+                       granule: UInt64, canGoHigh: Bool, placed: inout [ResourceOwner: UInt64]) throws(LayoutError) -> Request? {
+        if children.contains(where: { $0.fixed != nil }) {
+            return try fixedWindow(kind, bridge: bridge, children: children, minimum: minimum, granule: granule,
+                                   canGoHigh: canGoHigh, placed: &placed)
+        }
         let packed = packedSize(children)
         let size = max(alignUp(packed, granule), alignUp(minimum, granule))
         guard size > 0 else { return nil }

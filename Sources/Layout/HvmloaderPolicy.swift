@@ -28,6 +28,10 @@ import VMConfig
 ///
 /// hvmloader programs no bridge. Root ports' windows are placed after every bus 0 resource by
 /// the same rules in what is left, and marked as extensions.
+///
+/// hvmloader knows no fixed BARs. Identity BARs (`placement = "identity"`) and the windows fixed
+/// around them are treated as taken before pci_setup runs: the cursors jump past them, the Xen
+/// hole grows until it covers them and the 64-bit range is widened to cover them (a departure).
 struct HvmloaderPolicy: PlacementRules {
     let config: MachineConfig
 
@@ -64,13 +68,13 @@ struct HvmloaderPolicy: PlacementRules {
         }
         let ecam = insertECAM(into: &list)
         var total = list.filter { !Self.isHuge($0) }.reduce(0) { $0 + $1.size }
-        let (holeStart, lowRAMEnd, relocated) = hole(total: total, end: holeEnd)
+        let (holeStart, lowRAMEnd, relocated) = hole(total: total, end: holeEnd, fixed: input.fixedLow)
         var relocate64 = list.contains(where: Self.isHuge) || total > holeEnd - holeStart
 
         let highRAMLimit = FixedRanges.fourGiB + (config.guestRAM - lowRAMEnd)
         let highLimit = try Self.highLimit(config, from: highRAMLimit)
-        var cursors = Cursors(low: Cursor(base: holeStart, limit: holeEnd),
-                              high: Cursor(base: highRAMLimit, limit: highLimit))
+        var cursors = Cursors(low: Cursor(base: holeStart, limit: holeEnd, taken: input.fixedLow),
+                              high: Cursor(base: highRAMLimit, limit: highLimit, taken: input.fixedHigh))
         var assignment = MemoryAssignment(lowRAMEnd: lowRAMEnd, relocatedRAM: relocated,
                                           hole: AddressRange(start: holeStart, limit: MemoryPlacement.holeLimit(config.vmm)),
                                           ecam: nil, mmio32: [], mmio64: nil)
@@ -85,13 +89,16 @@ struct HvmloaderPolicy: PlacementRules {
 
         assignment.ecam = assignment.addresses.removeValue(forKey: .ecam).map { AddressRange(start: $0, size: ecam.size) }
         assignment.mmio32 = MemoryPlacement.mmio32(hole: assignment.hole, ecam: assignment.ecam)
-        assignment.mmio64 = highRange(cursors, highRAMLimit: highRAMLimit)
+        assignment.mmio64 = covering(highRange(cursors, highRAMLimit: highRAMLimit), input.fixedHigh)
         if let mmio64 = assignment.mmio64, mmio64.limit > highLimit {
             assignment.mmio64 = AddressRange(start: mmio64.start, limit: highLimit)
             assignment.departures.append("the 64-bit range ends at 2^phys_bits = \(hex(highLimit)); hvmloader's rounding of its end (for the MTRRs) would take it to \(hex(mmio64.limit))")
         }
         try placeIO(input, into: &assignment)
         noteDepartures(&assignment)
+        if !input.fixed.isEmpty {
+            assignment.departures.append("identity BARs (placement = \"identity\") are taken before pci_setup runs: hvmloader knows no fixed BARs; here its allocation skips them, the hole grows to cover them and the 64-bit range is widened to cover them")
+        }
         if config.ecam.base != nil {
             assignment.warnings.append("ecam.base is ignored by the hvmloader policy: firmware places the ECAM at boot")
         }
@@ -128,7 +135,8 @@ struct HvmloaderPolicy: PlacementRules {
     /// hvmloader's hole: QEMU's is fixed by its RAM split; Xen's starts at 0xF0000000 (or where
     /// mmio_hole puts it) and doubles while the total does not fit and the next start is clear of
     /// RAM, unless RAM may be relocated. pci_mem_start is 32 bits wide: doubling ends at 0x80000000.
-    func hole(total: UInt64, end: UInt64) -> (start: UInt64, lowRAMEnd: UInt64, relocated: UInt64) {
+    /// Fixed ranges below 4 GiB take room in the hole, and the hole grows until it starts at or below them.
+    func hole(total: UInt64, end: UInt64, fixed: [AddressRange] = []) -> (start: UInt64, lowRAMEnd: UInt64, relocated: UInt64) {
         let fixedStart = config.mmio.hole.map { FixedRanges.fourGiB - $0 }
         if config.vmm == .qemu {
             let low = MemoryPlacement.qemuLowRAM(memory: config.guestRAM, maxRAMBelow4G: fixedStart)
@@ -138,7 +146,9 @@ struct HvmloaderPolicy: PlacementRules {
         let lowRAMEnd = min(config.guestRAM, fixedStart ?? Self.xenHoleStart)
         var start = fixedStart ?? Self.xenHoleStart
         if fixedStart == nil {
-            while total > end - start {
+            let taken = fixed.reduce(0) { $0 + $1.size }
+            let lowestFixed = fixed.map(\.start).min() ?? start
+            while total + taken > end - start || start > lowestFixed {
                 let next = (start << 1) & 0xFFFF_FFFF
                 guard next != 0, config.mmio.relocateRAM || next >= lowRAMEnd else { break }
                 start = next
@@ -151,6 +161,8 @@ struct HvmloaderPolicy: PlacementRules {
     struct Cursor {
         var base: UInt64
         var limit: UInt64
+        /// Fixed ranges (identity) the cursor jumps past.
+        var taken: [AddressRange] = []
         var room: UInt64 { limit > base ? limit - base : 0 }
     }
 
@@ -183,11 +195,23 @@ struct HvmloaderPolicy: PlacementRules {
     }
 
     /// "no space for resource" when the aligned end passes the limit (or wraps).
+    /// A fixed range in the way moves the cursor past it.
     static func take(_ request: Request, from cursor: inout Cursor) -> UInt64? {
-        let base = alignUp(cursor.base, request.alignment)
+        var base = alignUp(cursor.base, request.alignment)
+        while base >= cursor.base, base <= cursor.limit, cursor.limit - base >= request.size,
+              let blocking = cursor.taken.first(where: { $0.overlaps(AddressRange(start: base, size: request.size)) }) {
+            base = alignUp(blocking.limit, request.alignment)
+        }
         guard base >= cursor.base, base <= cursor.limit, cursor.limit - base >= request.size else { return nil }
         cursor.base = base + request.size
         return base
+    }
+
+    /// The 64-bit range widened to cover the fixed ranges above 4 GiB (a given window64 stays as given).
+    func covering(_ range: AddressRange?, _ fixed: [AddressRange]) -> AddressRange? {
+        guard config.mmio.window64 == nil, let start = fixed.map(\.start).min(), let limit = fixed.map(\.limit).max() else { return range }
+        guard let range else { return AddressRange(start: start, limit: limit) }
+        return AddressRange(start: min(range.start, start), limit: max(range.limit, limit))
     }
 
     /// hvmloader's high resource ends at 2^phys_bits; a given window64 is honoured from the end
@@ -221,7 +245,8 @@ struct HvmloaderPolicy: PlacementRules {
         }
         let io = try IOPlacement.place(requests, defaultOnly: input.defaultOnlyIO, explicitReservations: input.explicitIO,
                                        strict: false, space: exact ? Self.xenIOSpace : IOPlacement.space,
-                                       preferredStart: exact ? nil : IOPlacement.preferredStart, order: busZeroFirst)
+                                       preferredStart: exact ? nil : IOPlacement.preferredStart, order: busZeroFirst,
+                                       taken: input.fixedIO)
         assignment.addresses.merge(io.addresses) { first, _ in first }
         assignment.unassigned += io.unassigned
         assignment.warnings += io.warnings

@@ -11,6 +11,9 @@ public enum LayoutError: Error, Sendable, Equatable, CustomStringConvertible {
     /// There is room in total, but no naturally aligned place for some resources (a BAR or window
     /// must start on a multiple of its alignment, and no such start leaves it inside the window).
     case noAlignedPlace(space: String, window: AddressRange, needed: UInt64, available: UInt64, misfits: [Misfit])
+    /// An identity-placed BAR (`placement = "identity"`), or a window fixed around such BARs, at a
+    /// place it cannot have: `problem` names the other party with its range.
+    case identityConflict(resource: String, range: AddressRange?, problem: String)
     /// A value of the description contradicts the memory map (exit code 2, not 1).
     case conflictingInput(field: String, value: String, problem: String, accepted: String)
 
@@ -40,6 +43,8 @@ public enum LayoutError: Error, Sendable, Equatable, CustomStringConvertible {
             return "PCI I/O space holds \(hex(available)) bytes but needs \(hex(needed)) (short by \(hex(needed &- available))); does not fit: \(list(misfits))"
         case .noAlignedPlace(let space, let window, let needed, let available, let misfits):
             return "the \(space) \(window) has \(Quantity.format(available)) for \(Quantity.format(needed)) of resources, but no place in it is aligned for \(list(misfits)) (each must start on a multiple of its size)"
+        case .identityConflict(let resource, let range, let problem):
+            return "placement = \"identity\": \(resource)\(range.map { " \($0)" } ?? "") \(problem)"
         case .conflictingInput(let field, let value, let problem, let accepted):
             return "\(field) = \(value): \(problem); accepted: \(accepted)"
         }

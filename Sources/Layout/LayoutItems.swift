@@ -62,6 +62,8 @@ struct LayoutItem: Sendable, Hashable {
     /// 1-based numbers of the plan's hazards that concern this item.
     var hazards: [Int] = []
     var isExtension = false
+    /// An identity BAR (`placement = "identity"`) or a window fixed around identity BARs.
+    var isFixed = false
 }
 
 /// A resource the plan left unassigned, as the drawing lists it.
@@ -113,6 +115,7 @@ enum LayoutItems {
                     var item = LayoutItem(space: .memory, id: function.id, resource: name, bdf: function.bdf.description, range: range,
                                           level: level, style: style, label: "\(function.id) \(name) \(Quantity.format(range.size)) @\(hex(range.start))")
                     item.isExtension = windows.isExtension
+                    item.isFixed = windows.fixed.contains(name == "mem-window" ? "mem" : "pref")
                     items.append(item)
                 }
             }
@@ -141,6 +144,7 @@ enum LayoutItems {
                 var item = LayoutItem(space: .io, id: function.id, resource: "io-window", bdf: function.bdf.description, range: range,
                                       level: level, style: .ioWindow, label: "\(function.id) io-window \(hex(range.size)) @\(hex(range.start))")
                 item.isExtension = windows.isExtension
+                item.isFixed = windows.fixed.contains("io")
                 items.append(item)
             }
             for bar in function.bars where bar.kind == .io {
@@ -163,6 +167,7 @@ enum LayoutItems {
         var item = LayoutItem(space: bar.kind == .io ? .io : .memory, id: function.id, resource: "BAR\(bar.index)",
                               bdf: function.bdf.description, range: range, level: level, style: style, label: label)
         item.isExtension = bar.isExtension
+        item.isFixed = bar.isFixed
         return item
     }
 

@@ -173,10 +173,12 @@ private struct Drawing {
         attributes += " data-kind=\"\(item.style.rawValue)\" data-space=\"\(item.space.rawValue)\" data-start=\"\(hex(item.range.start))\" data-end=\"\(hex(item.range.end))\""
         if clipped { attributes += " data-clipped=\"below\"" }
         if item.isExtension { attributes += " data-extension=\"true\"" }
+        if item.isFixed { attributes += " data-fixed=\"true\"" }
         if !item.hazards.isEmpty { attributes += " data-hazards=\"\(item.hazards.map(String.init).joined(separator: " "))\"" }
         let hazard = !item.hazards.isEmpty
         let stroke = hazard ? Self.hazardColour : item.style.stroke
-        let strokeWidth = hazard ? "2" : "0.8"
+        // Identity resources: a heavy border (a hazard's red still wins the colour).
+        let strokeWidth = hazard || item.isFixed ? "2" : "0.8"
         let dash = item.isExtension ? " stroke-dasharray=\"4 2\"" : ""
         let paint = "fill=\"\(item.style.fill)\" stroke=\"\(stroke)\" stroke-width=\"\(strokeWidth)\"\(dash)"
         out.append("<rect \(attributes) x=\"\(num(x))\" y=\"\(num(upper))\" width=\"\(num(width))\" height=\"\(num(lower - upper))\" \(paint)/>")
@@ -218,6 +220,7 @@ private struct Drawing {
     func label(_ item: LayoutItem) -> String {
         var text = item.label
         if item.isExtension { text += " [extension]" }
+        if item.isFixed { text += " [identity]" }
         if !item.hazards.isEmpty { text += " " + item.hazards.map { "[H\($0)]" }.joined() }
         return text
     }
@@ -283,6 +286,13 @@ private struct Drawing {
                 lines.append(("  " + piece, "#000000", false))
             }
         }
+        let fixed = items.filter(\.isFixed)
+        if !fixed.isEmpty {
+            lines.append(("Identity (\(fixed.count)), heavy border: fixed at the host's addresses (placement = \"identity\")", "#000000", true))
+            for piece in wrap(fixed.map { "\($0.id) \($0.resource ?? "")" }.joined(separator: ", "), Self.wrapColumns - 4) {
+                lines.append(("  " + piece, "#000000", false))
+            }
+        }
         if !plan.departures.isEmpty {
             lines.append(("Departures from the imitated firmware (\(plan.departures.count))", "#000000", true))
             for departure in plan.departures {
@@ -324,6 +334,11 @@ private struct Drawing {
         out.append("<rect class=\"key\" x=\"\(num(Self.margin))\" y=\"\(num(y))\" width=\"14\" height=\"12\" fill=\"#8fb9e8\" stroke=\"#333333\" stroke-width=\"0.8\" stroke-dasharray=\"4 2\"/>")
         out.append("<rect class=\"key\" x=\"\(num(Self.margin))\" y=\"\(num(y))\" width=\"14\" height=\"12\" fill=\"url(#extension-hatch)\" stroke=\"none\"/>")
         out.append(text(Self.margin + 20, y + 10, "extension (hatched, dashed): behind a bridge, placed by guestfw by hvmloader's rules; hvmloader itself leaves it to the guest OS", size: 10))
+        if plans.contains(where: { $0.functions.contains { $0.bars.contains(where: \.isFixed) } }) {
+            y += 18
+            out.append("<rect class=\"key\" x=\"\(num(Self.margin))\" y=\"\(num(y))\" width=\"14\" height=\"12\" fill=\"#8fb9e8\" stroke=\"#333333\" stroke-width=\"2\"/>")
+            out.append(text(Self.margin + 20, y + 10, "identity (heavy border, [identity]): at the host's address (placement = \"identity\"), or a window fixed around such BARs", size: 10))
+        }
         return y + 12
     }
 

@@ -34,11 +34,15 @@ enum MemoryPlacement {
     /// The 64-bit window starts on the first GiB boundary above high RAM (and a high ECAM). Its
     /// size is `mmio.window64` exactly when given; otherwise 32 GiB, or more when the 64-bit
     /// resources need more, never past 2^phys_bits.
+    /// Fixed ranges above 4 GiB (`covering`) are inside it: it starts no later than the GiB
+    /// boundary below the lowest (never below RAM or a high ECAM) and holds the demand past the
+    /// highest; a given window64 is kept as given (IdentityConflicts names what it leaves out).
     static func window64(config: MachineConfig, aboveRAM highRAMLimit: UInt64, ecam: AddressRange?,
-                         highDemand: [Request]) throws(LayoutError) -> AddressRange? {
+                         highDemand: [Request], covering fixed: [AddressRange] = []) throws(LayoutError) -> AddressRange? {
         var floor = max(FixedRanges.fourGiB, highRAMLimit)
         if let ecam, ecam.start >= FixedRanges.fourGiB { floor = max(floor, ecam.limit) }
-        let start = alignUp(floor, Units.giB)
+        var start = alignUp(floor, Units.giB)
+        if let lowest = fixed.map(\.start).min(), lowest < start { start = max(floor, alignDown(lowest, Units.giB)) }
         let addressLimit = UInt64(1) << config.physBits
         let size: UInt64
         if let given = config.mmio.window64 {
@@ -51,7 +55,9 @@ enum MemoryPlacement {
             size = given
         } else {
             guard start < addressLimit else { return nil }
-            let span = alignedSpan(highDemand, from: start)
+            // Worst case with fixed ranges: the demand packed after the highest of them.
+            let pastFixed = fixed.map { alignUp($0.limit, Units.giB) }.max().map { max($0, start) } ?? start
+            let span = pastFixed - start + alignedSpan(highDemand, from: pastFixed)
             size = min(max(defaultWindow64, alignUp(span, Units.giB)), alignDown(addressLimit - start, Units.giB))
         }
         guard size > 0 else { return nil }

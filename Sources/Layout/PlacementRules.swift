@@ -19,12 +19,23 @@ protocol PlacementRules {
 struct PlacementInput {
     var busZero: [Request]
     var windows: [Request]
+    /// Identity BARs on bus 0 and windows fixed around identity BARs: already at their addresses
+    /// (`Request.fixed`). A policy places nothing over them and makes its windows cover them.
+    var fixed: [Request] = []
     /// Hot-pluggable ports whose I/O window is only the default reservation (the first to go).
     var defaultOnlyIO: Set<String>
     /// Ports whose I/O reservation the user gave (never silently dropped).
     var explicitIO: Set<String>
     /// Owners of the Xen platform device's BARs (5853:0001/0002), which hvmloader may treat apart.
     var xenPlatformIDs: Set<String>
+}
+
+extension PlacementInput {
+    /// The fixed memory ranges below 4 GiB (a range that crosses 4 GiB counts here: it overlaps
+    /// the chipset, which IdentityConflicts reports) and those above.
+    var fixedLow: [AddressRange] { fixed.filter { !$0.isIO }.compactMap(\.fixedRange).filter { $0.start < FixedRanges.fourGiB } }
+    var fixedHigh: [AddressRange] { fixed.filter { !$0.isIO }.compactMap(\.fixedRange).filter { $0.start >= FixedRanges.fourGiB } }
+    var fixedIO: [AddressRange] { fixed.filter(\.isIO).compactMap(\.fixedRange) }
 }
 
 extension PlacementPolicy {

@@ -168,6 +168,8 @@ public struct PlannedBAR: Sendable, Hashable {
     public var address: UInt64?
     /// Placed by guestfw where the imitated firmware leaves it to the guest OS (behind a bridge).
     public var isExtension: Bool = false
+    /// `placement = "identity"`: at the host's address, decided before any policy ran.
+    public var isFixed: Bool = false
 
     public var range: AddressRange? { address.map { AddressRange(start: $0, size: size) } }
 }
@@ -179,6 +181,8 @@ public struct BridgeWindows: Sendable, Hashable {
     public var pref: AddressRange?
     /// Placed by guestfw where the imitated firmware programs no bridge (hvmloader).
     public var isExtension: Bool = false
+    /// The windows ("io", "mem", "pref") placed where the identity BARs they hold put them.
+    public var fixed: [String] = []
 }
 
 /// A choice of the imitated firmware that would hurt a guest, kept in the plan and named.

@@ -62,9 +62,10 @@ extension Planner {
         return [own] + endpoints + nested
     }
 
-    static func plannedBARs(_ bars: [BARSpec], owner: String, _ addresses: [ResourceOwner: UInt64]) -> [PlannedBAR] {
+    static func plannedBARs(_ bars: [BARSpec], owner: String, identity: [Int: UInt64] = [:],
+                            _ addresses: [ResourceOwner: UInt64]) -> [PlannedBAR] {
         bars.map { PlannedBAR(index: $0.index, kind: $0.kind, prefetchable: $0.prefetchable, size: $0.size,
-                              address: addresses[.bar(id: owner, index: $0.index)]) }
+                              address: addresses[.bar(id: owner, index: $0.index)], isFixed: identity[$0.index] != nil) }
     }
 
     static func endpointFunction(_ endpoint: Topology.Endpoint, uplink: Uplink, _ routing: InterruptRouting,
@@ -75,7 +76,7 @@ extension Planner {
             bdf: endpoint.bdf, id: endpoint.id, kind: endpoint.kind, model: endpoint.model?.name,
             vendorID: endpoint.model?.vendorID, deviceID: endpoint.model?.deviceID, classCode: endpoint.model?.classCode,
             secondaryBus: nil, subordinateBus: nil, windows: nil, hotplug: false, slotNumber: nil,
-            bars: plannedBARs(endpoint.bars, owner: endpoint.id, addresses),
+            bars: plannedBARs(endpoint.bars, owner: endpoint.id, identity: endpoint.identity, addresses),
             interrupt: Q35Interrupts.route(pin: pin, rootSlot: uplink.rootSlot, offset: uplink.offset, routing: routing))
     }
 
@@ -90,7 +91,8 @@ extension Planner {
             bdf: bridge.bdf, id: bridge.id, kind: bridge.kind, model: model.name,
             vendorID: model.vendorID, deviceID: model.deviceID, classCode: model.classCode,
             secondaryBus: bridge.secondaryBus, subordinateBus: bridge.subordinateBus,
-            windows: BridgeWindows(io: window(demand.io), mem: window(demand.mem), pref: window(demand.pref)),
+            windows: BridgeWindows(io: window(demand.io), mem: window(demand.mem), pref: window(demand.pref),
+                                   fixed: [("io", demand.io), ("mem", demand.mem), ("pref", demand.pref)].filter { $0.1?.fixed != nil }.map(\.0)),
             hotplug: bridge.isPort && bridge.hotplug, slotNumber: bridge.slotNumber,
             bars: plannedBARs(model.bars, owner: bridge.id, addresses),
             interrupt: Q35Interrupts.route(pin: model.interruptPin, rootSlot: uplink.rootSlot, offset: uplink.offset, routing: routing))

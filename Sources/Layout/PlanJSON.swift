@@ -83,7 +83,8 @@ extension PlannedFunction {
                 ("slot", .optional(slotNumber, JSONText.int)),
                 ("windows", .object([("io", .optional(windows?.io, span)), ("mem", .optional(windows?.mem, span)),
                                      ("pref", .optional(windows?.pref, span))]
-                                    + (windows?.isExtension == true ? [("extension", .bool(true))] : []))),
+                                    + (windows?.isExtension == true ? [("extension", .bool(true))] : [])
+                                    + (windows?.fixed.isEmpty == false ? [("fixed", .array(windows!.fixed.map(JSONText.string)))] : []))),
             ]
         }
         if kind == .hostBridge {
@@ -97,7 +98,8 @@ extension PlannedFunction {
         members.append(("bars", .array(bars.map { bar in
             .object([("bar", .int(bar.index)), ("kind", .string(bar.kind.rawValue)), ("prefetchable", .bool(bar.prefetchable)),
                      ("size", .hex(bar.size)), ("address", .optional(bar.address, JSONText.hex))]
-                    + (bar.isExtension ? [("extension", .bool(true))] : []))
+                    + (bar.isExtension ? [("extension", .bool(true))] : [])
+                    + (bar.isFixed ? [("fixed", .bool(true))] : []))
         })))
         return .object(members)
     }

@@ -9,29 +9,43 @@ public enum Planner {
 
     public static func plan(_ config: MachineConfig) throws(LayoutError) -> Plan {
         let topology = Topology(config)
-        let demands = topology.bridges.map(BridgeDemand.init)
+        try IdentityConflicts.addressable(topology, physBits: config.physBits)
+        let demands = try topology.bridges.map { bridge throws(LayoutError) in try BridgeDemand(bridge) }
         let rules = config.ecam.policy.rules(for: config)
+        let busZero = busZeroRequests(topology, rules)
+        let windows = demands.flatMap { [$0.io, $0.mem, $0.pref].compactMap { $0 } }
+        // Identity BARs and the windows fixed around them have their addresses before any policy
+        // runs (from the host, bottom-up through FixedWindows.swift); the policy places the rest around them.
+        let fixed = (busZero + windows).filter { $0.fixed != nil }
+        try IdentityConflicts.disjoint(fixed)
         let input = PlacementInput(
-            busZero: busZeroRequests(topology, rules),
-            windows: demands.flatMap { [$0.io, $0.mem, $0.pref].compactMap { $0 } },
+            busZero: busZero.filter { $0.fixed == nil },
+            windows: windows.filter { $0.fixed == nil },
+            fixed: fixed,
             defaultOnlyIO: Set(demands.filter(\.ioIsDefaultOnly).map(\.bridgeID)),
             explicitIO: Set(topology.bridges.filter { $0.reserve.io != nil }.map(\.id)),
             xenPlatformIDs: Set(topology.rootEndpoints.filter { $0.model?.isXenPlatform == true }.map(\.id)))
         let assignment = try rules.place(input)
         var addresses = assignment.addresses
+        for request in fixed { addresses[request.owner] = request.fixed }
         fillWindows(demands, addresses: &addresses)
         var plan = assemble(config, topology: topology, demands: demands, memory: assignment, addresses: addresses,
                             unassigned: assignment.unassigned, warnings: assignment.warnings)
         if rules.leavesBridgesToGuest { markExtensions(&plan) }
         plan.departures = assignment.departures
         plan.hazards = Hazards.find(in: plan)
+        try IdentityConflicts.check(plan)
         return plan
     }
 
     /// Every BAR a bus 0 scan finds, with its place in that scan (devfn, then BAR index).
     static func busZeroRequests(_ topology: Topology, _ rules: any PlacementRules) -> [Request] {
         let endpoints = topology.rootEndpoints.flatMap { endpoint in
-            endpoint.bars.map { rules.request(for: $0, owner: endpoint.id, scanOrder: scanOrder(endpoint.bdf.devfn, $0)) }
+            endpoint.bars.map { bar in
+                var request = rules.request(for: bar, owner: endpoint.id, scanOrder: scanOrder(endpoint.bdf.devfn, bar))
+                request.fixed = endpoint.identity[bar.index]
+                return request
+            }
         }
         let bridges = topology.bridges.flatMap { bridge in
             bridge.model.bars.map { rules.request(for: $0, owner: bridge.id, scanOrder: scanOrder(bridge.bdf.devfn, $0)) }
@@ -53,11 +67,13 @@ public enum Planner {
     }
 
     /// Top-down: a placed window's children are packed from its base in placement order, which
-    /// keeps each naturally aligned because the window is aligned to its largest child.
+    /// keeps each naturally aligned because the window is aligned to its largest child. A fixed
+    /// window's children were placed with it, bottom-up (FixedWindows.swift).
     static func fillWindows(_ demands: [BridgeDemand], addresses: inout [ResourceOwner: UInt64]) {
         for demand in demands.flatMap(\.all) {
+            addresses.merge(demand.placedChildren) { _, decided in decided }
             for (window, children) in [(demand.io, demand.ioChildren), (demand.mem, demand.memChildren), (demand.pref, demand.prefChildren)] {
-                guard let window, let base = addresses[window.owner] else { continue }
+                guard let window, window.fixed == nil, let base = addresses[window.owner] else { continue }
                 var cursor = base
                 for child in children {
                     cursor = alignUp(cursor, child.alignment)

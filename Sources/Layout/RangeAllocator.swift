@@ -9,8 +9,10 @@ struct RangeAllocator {
     private(set) var free: [AddressRange]
     let discipline: Discipline
 
-    init(_ ranges: [AddressRange], discipline: Discipline) {
-        free = ranges.sorted()
+    /// `skipping`: ranges already taken (identity BARs and the windows fixed around them), never
+    /// handed out; a bump cursor jumps past them.
+    init(_ ranges: [AddressRange], discipline: Discipline, skipping taken: [AddressRange] = []) {
+        free = AddressRange.subtracting(taken, from: ranges)
         self.discipline = discipline
     }
 

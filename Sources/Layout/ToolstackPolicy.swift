@@ -15,41 +15,55 @@ struct ToolstackPolicy: PlacementRules {
     }
 
     /// Memory first (the hole, the ECAM, both windows), then I/O, where nothing may be left out.
+    /// Fixed resources (identity BARs) are skipped by every allocator and covered by the hole and
+    /// the 64-bit window.
     func place(_ input: PlacementInput) throws(LayoutError) -> MemoryAssignment {
-        var assignment = try Self.placeMemory(config, requests: input.busZero.filter { !$0.isIO } + input.windows.filter { !$0.isIO })
+        var assignment = try Self.placeMemory(config, requests: input.busZero.filter { !$0.isIO } + input.windows.filter { !$0.isIO },
+                                              fixedLow: input.fixedLow, fixedHigh: input.fixedHigh)
         let io = try IOPlacement.place(input.busZero.filter(\.isIO) + input.windows.filter(\.isIO),
-                                       defaultOnly: input.defaultOnlyIO, explicitReservations: input.explicitIO, strict: true)
+                                       defaultOnly: input.defaultOnlyIO, explicitReservations: input.explicitIO, strict: true,
+                                       taken: input.fixedIO)
         assignment.addresses.merge(io.addresses) { first, _ in first }
         assignment.unassigned += io.unassigned
         assignment.warnings += io.warnings
         return assignment
     }
 
-    static func placeMemory(_ config: MachineConfig, requests: [Request]) throws(LayoutError) -> MemoryAssignment {
+    static func placeMemory(_ config: MachineConfig, requests: [Request], fixedLow: [AddressRange] = [],
+                            fixedHigh: [AddressRange] = []) throws(LayoutError) -> MemoryAssignment {
         let low = requests.filter { !$0.canGoHigh }
         let high = requests.filter(\.canGoHigh)
-        var assignment = try placeLow(config, low: low)
+        var assignment = try placeLow(config, low: low, fixed: fixedLow)
         let highRAMLimit = FixedRanges.fourGiB + (config.guestRAM - assignment.lowRAMEnd)
         assignment.mmio64 = try MemoryPlacement.window64(config: config, aboveRAM: highRAMLimit, ecam: assignment.ecam,
-                                                     highDemand: high)
-        try placeHigh(high, into: &assignment)
+                                                     highDemand: high, covering: fixedHigh)
+        try placeHigh(high, into: &assignment, skipping: fixedHigh)
         return assignment
     }
 
-    static func placeLow(_ config: MachineConfig, low: [Request]) throws(LayoutError) -> MemoryAssignment {
+    static func placeLow(_ config: MachineConfig, low: [Request], fixed: [AddressRange] = []) throws(LayoutError) -> MemoryAssignment {
         let holeLimit = MemoryPlacement.holeLimit(config.vmm)
         let neededLowerBound = low.reduce(0) { $0 + $1.size }
         var lastFailure: LayoutError?
-        for (attempt, holeStart) in try candidateHoleStarts(config).enumerated() {
+        // The hole must cover the fixed ranges below 4 GiB: starts above the lowest are no candidates
+        // (when none is left, IdentityConflicts names the fixed range the hole cannot reach).
+        let candidates = try candidateHoleStarts(config)
+        let covering = candidates.filter { start in fixed.allSatisfy { $0.start >= start } }
+        for (attempt, holeStart) in (covering.isEmpty ? candidates : covering).enumerated() {
             let lowRAMEnd = config.vmm == .qemu
                 ? holeStart : min(config.guestRAM, holeStart)
             let hole = AddressRange(start: holeStart, limit: holeLimit)
             let placedECAM: AddressRange?
             do {
-                placedECAM = try ecamWindow(config, hole: hole, lowRAMEnd: lowRAMEnd)
+                placedECAM = try ecamWindow(config, hole: hole, lowRAMEnd: lowRAMEnd, avoiding: fixed)
             } catch {
                 // The base is bad input only if it fails where it displaces the least RAM; a larger
                 // hole moving RAM onto it just means the 32-bit resources do not fit.
+                if attempt == 0, let lowest = fixed.min(), !covering.isEmpty, covering[0] != candidates[0] {
+                    // The identity ranges, not the base, moved RAM there.
+                    throw .identityConflict(resource: "the lowest identity range", range: lowest,
+                                            problem: "needs the 32-bit hole to start at \(hex(holeStart)) or below, which moves RAM onto the ECAM: \(error)")
+                }
                 if attempt == 0 || lastFailure == nil { throw error }
                 break
             }
@@ -62,7 +76,7 @@ struct ToolstackPolicy: PlacementRules {
             let mmio32 = MemoryPlacement.mmio32(hole: hole, ecam: ecam)
             var assignment = MemoryAssignment(lowRAMEnd: lowRAMEnd, relocatedRAM: 0, hole: hole, ecam: ecam,
                                               mmio32: mmio32, mmio64: nil)
-            var allocator = RangeAllocator(mmio32, discipline: .firstFit)
+            var allocator = RangeAllocator(mmio32, discipline: .firstFit, skipping: fixed)
             var misfits: [LayoutError.Misfit] = []
             for request in low.sorted(by: placementOrder) {
                 if let address = allocator.allocate(size: request.size, alignment: request.alignment) {
@@ -96,9 +110,15 @@ struct ToolstackPolicy: PlacementRules {
 
     /// The ECAM window, checked against RAM: a toolstack cannot put it where the guest has memory.
     /// nil when the automatic place runs past the hole (a larger hole may still work).
-    static func ecamWindow(_ config: MachineConfig, hole: AddressRange, lowRAMEnd: UInt64) throws(LayoutError) -> AddressRange? {
+    /// The automatic place is the first 256 MiB boundary of the hole where it overlaps no fixed
+    /// range (a given base that does is IdentityConflicts' to report).
+    static func ecamWindow(_ config: MachineConfig, hole: AddressRange, lowRAMEnd: UInt64,
+                           avoiding fixed: [AddressRange] = []) throws(LayoutError) -> AddressRange? {
         let size = config.ecam.size
-        let base = config.ecam.base ?? alignUp(hole.start, FixedRanges.ecamAlignment)
+        var base = config.ecam.base ?? alignUp(hole.start, FixedRanges.ecamAlignment)
+        while config.ecam.base == nil, base < hole.limit, fixed.contains(where: { $0.overlaps(AddressRange(start: base, size: size)) }) {
+            base += FixedRanges.ecamAlignment
+        }
         let window = AddressRange(start: base, size: size)
         let highRAM = config.guestRAM > lowRAMEnd
             ? AddressRange(start: FixedRanges.fourGiB, size: config.guestRAM - lowRAMEnd) : nil
@@ -119,13 +139,13 @@ struct ToolstackPolicy: PlacementRules {
         return window
     }
 
-    static func placeHigh(_ high: [Request], into assignment: inout MemoryAssignment) throws(LayoutError) {
+    static func placeHigh(_ high: [Request], into assignment: inout MemoryAssignment, skipping fixed: [AddressRange] = []) throws(LayoutError) {
         guard !high.isEmpty else { return }
         let needed = high.reduce(0) { $0 + $1.size }
         guard let window = assignment.mmio64 else {
             throw .window64TooSmall(needed: needed, available: 0, misfits: high.map(LayoutError.Misfit.init))
         }
-        var allocator = RangeAllocator([window], discipline: .firstFit)
+        var allocator = RangeAllocator([window], discipline: .firstFit, skipping: fixed)
         var misfits: [LayoutError.Misfit] = []
         for request in high.sorted(by: placementOrder) {
             if let address = allocator.allocate(size: request.size, alignment: request.alignment) {

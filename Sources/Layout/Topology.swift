@@ -11,6 +11,8 @@ struct Topology {
         var kind: FunctionKind
         var model: DeviceModel?
         var bars: [BARSpec]
+        /// `placement = "identity"`: BAR index → the host address it keeps (empty: virtual).
+        var identity: [Int: UInt64] = [:]
     }
 
     struct Bridge {
@@ -44,7 +46,8 @@ struct Topology {
         let integrated = (config.devices.filter { $0.bus == nil } + config.xenGuestDevices).map { device in
             let address = device.addr ?? slots.nextForEndpoint()
             return Endpoint(id: device.id, bdf: BDF(bus: 0, device: address.device, function: address.function),
-                            kind: .endpoint, model: device.model(at: .rootBus), bars: device.effectiveBARs(at: .rootBus))
+                            kind: .endpoint, model: device.model(at: .rootBus), bars: device.effectiveBARs(at: .rootBus),
+                            identity: device.identityAddresses)
         }
         let chipset = ChipsetFunctions.all.map {
             Endpoint(id: $0.id, bdf: BDF(bus: 0, device: $0.address.device, function: $0.address.function),
@@ -172,7 +175,8 @@ struct TreeBuilder {
         bridge.endpoints = devices.map { device in
             let address = device.addr ?? addresses.next()
             return Topology.Endpoint(id: device.id, bdf: BDF(bus: 0, device: address.device, function: address.function),
-                                     kind: .endpoint, model: device.model(at: placement), bars: device.effectiveBARs(at: placement))
+                                     kind: .endpoint, model: device.model(at: placement), bars: device.effectiveBARs(at: placement),
+                                     identity: device.identityAddresses)
         }.sorted { $0.bdf < $1.bdf }
         var children: [Topology.Bridge] = []
         for described in switches {

@@ -9,7 +9,7 @@ public enum ConfigDecoder {
     static let xenKeys = ["platform_pci", "platform_pci_bar_uc", "vga", "videoram"]
     static let rootPortKeys = ["id", "bus", "addr", "hotplug", "reserve"]
     static let reserveKeys = ["bus", "io", "mem", "pref64"]
-    static let deviceKeys = ["id", "model", "bus", "addr", "size", "passthrough", "bars", "rom"] + hostDeviceKeys
+    static let deviceKeys = ["id", "model", "bus", "addr", "size", "passthrough", "bars", "rom", "placement"] + hostDeviceKeys
     static let barKeys = ["bar", "size", "kind", "prefetchable"]
 
     public static let physBitsRange = 36...52

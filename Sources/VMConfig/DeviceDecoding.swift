@@ -17,14 +17,16 @@ extension ConfigDecoder {
         let bars = reader.array("bars").map { decodeBARs($0, reader: reader, physBits: physBits) }
         let rom = decodeROM(reader)
         checkIdentity(reader, model: model, bars: bars, passthrough: passthrough)
+        let identity = decodePlacement(reader)
         let host = reader.node("host") == nil || (reader.node("model") == nil && reader.node("passthrough") == nil)
-            ? decodeHost(reader, addr: addr, bus: bus, bars: bars, rom: rom, context: context) : nil
+            ? decodeHost(reader, addr: addr, bus: bus, bars: bars, rom: rom, identity: identity, context: context) : nil
         guard let id else { return nil }
         var device = Device(id: id, model: model, bus: bus, addr: addr, size: size, passthrough: passthrough,
                             bars: bars ?? [], rom: rom)
         guard let host else { return [device] }
         device.passthrough = host.address.description
         device.hostModel = host.model
+        device.identityAddresses = host.identityAddresses
         let slot = addr ?? SlotAddress(device: 0, function: Int(host.address.function))
         if !host.companions.isEmpty { device.addr = slot }
         return [device] + host.companions.map { companion in
@@ -32,7 +34,30 @@ extension ConfigDecoder {
                                addr: SlotAddress(device: slot.device, function: Int(companion.function)),
                                passthrough: companion.address.description)
             other.hostModel = companion.model
+            other.identityAddresses = companion.identityAddresses
             return other
+        }
+    }
+
+    /// `placement = "virtual" | "identity"`: whether the guest keeps the host's BAR addresses
+    /// (true for identity). Only a host device has host addresses to keep.
+    static func decodePlacement(_ reader: FieldReader) -> Bool {
+        let accepted = "\"virtual\" (the default: guestfw chooses guest addresses) or \"identity\" (every BAR at its host address, with host = \"DDDD:BB:DD.F\")"
+        guard let text = reader.string("placement", accepted: accepted) else { return false }
+        switch text {
+        case "virtual":
+            return false
+        case "identity":
+            if reader.node("host") == nil {
+                reader.diagnostics.report(reader.field("placement"), reader.node("placement"),
+                                          problem: "needs host: only a device read from sysfs (host = \"DDDD:BB:DD.F\") has host addresses to keep",
+                                          accepted: "host = \"DDDD:BB:DD.F\" with placement = \"identity\", or placement = \"virtual\"")
+                return false
+            }
+            return true
+        default:
+            reader.diagnostics.report(reader.field("placement"), reader.node("placement"), problem: "is not a placement", accepted: accepted)
+            return false
         }
     }
 

@@ -170,6 +170,10 @@ public struct Device: Sendable, Hashable {
     /// merged in: its ids, class, pin, PCI Express type and BARs. Stands where a catalog model
     /// does (`Device.effectiveBARs`, the planner's model of the function).
     public var hostModel: DeviceModel? = nil
+    /// `placement = "identity"`: the host address of each BAR (by index, the ROM as 6) that must
+    /// keep it in the guest. Empty for `placement = "virtual"` (the planner chooses). A shadowed
+    /// ROM has no host address and is not in here: the planner places it.
+    public var identityAddresses: [Int: UInt64] = [:]
 
     public init(id: String, model: String? = nil, bus: String? = nil, addr: SlotAddress? = nil,
                 size: UInt64? = nil, passthrough: String? = nil, bars: [BARSpec] = [], rom: UInt64? = nil) {

@@ -11,7 +11,8 @@ extension InvariantChecks {
         // Pages holding bytes of memory BARs of two or more functions.
         var owners: [UInt64: Set<String>] = [:]
         for f in plan.functions {
-            for bar in f.bars where bar.kind != .io {
+            // Identity BARs are not in hvmloader's list: they are taken before it runs.
+            for bar in f.bars where bar.kind != .io && !bar.isFixed {
                 guard let range = bar.range else { continue }
                 owners[range.start >> 12, default: []].insert(f.id)
                 owners[(range.limit - 1) >> 12, default: []].insert(f.id)
@@ -72,7 +73,8 @@ extension InvariantChecks {
         var entries: [ListEntry] = []
         for f in plan.functions where f.bdf.bus == 0 {
             if platformApart && f.vendorID == 0x5853 { continue }
-            for bar in f.bars where bar.kind != .io {
+            // Identity BARs are not in hvmloader's list: they are taken before it runs.
+            for bar in f.bars where bar.kind != .io && !bar.isFixed {
                 // On QEMU guestfw gives a sub-page BAR a page of its own, and sorts it as one.
                 let size = plan.vmm == .xen ? bar.size : max(bar.size, 4096)
                 entries.append(ListEntry(name: name(f, bar), size: size, scan: (f.bdf.device * 8 + f.bdf.function) * 8 + bar.index,
@@ -113,7 +115,8 @@ extension InvariantChecks {
             var lastIO: UInt64 = 0
             var io: [(scan: Int, bar: PlannedBAR)] = []
             for f in plan.functions where f.bdf.bus == 0 {
-                for bar in f.bars where bar.kind == .io {
+                // Identity I/O BARs are where the host put them, outside hvmloader's allocation.
+                for bar in f.bars where bar.kind == .io && !bar.isFixed {
                     io.append((scan: (f.bdf.device * 8 + f.bdf.function) * 8 + bar.index, bar: bar))
                 }
             }

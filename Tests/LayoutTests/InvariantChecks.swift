@@ -64,7 +64,61 @@ enum InvariantChecks {
         violations += policyAgainstDemand(plan, config)
         violations += hazardChecks(plan, config)
         violations += treeContainment(plan)
+        violations += identityPlacement(plan, config)
         return violations
+    }
+
+    /// `placement = "identity"`: every BAR the description fixes is at exactly that address and
+    /// marked fixed; no other BAR is marked fixed.
+    static func identityPlacement(_ plan: Plan, _ config: MachineConfig) -> [String] {
+        var out: [String] = []
+        let wanted = Dictionary(uniqueKeysWithValues: config.devices.map { ($0.id, $0.identityAddresses) })
+        for f in plan.functions {
+            for bar in f.bars {
+                let address = wanted[f.id]?[bar.index]
+                if let address, bar.address != address {
+                    out.append("[identity] \(name(f, bar)) at \(bar.address.map(hex) ?? "nothing"), its host address is \(hex(address))")
+                }
+                if bar.isFixed != (address != nil) {
+                    out.append("[identity] \(name(f, bar)) marked fixed = \(bar.isFixed), description says \(address != nil)")
+                }
+            }
+        }
+        return capped(out)
+    }
+
+    /// The ranges "[0x..-0x..]" a message names, in order.
+    static func ranges(in text: String) -> [AddressRange] {
+        text.split(separator: "[").dropFirst().compactMap { piece in
+            guard let close = piece.firstIndex(of: "]") else { return nil }
+            let bounds = piece[..<close].split(separator: "-")
+            guard bounds.count == 2, bounds.allSatisfy({ $0.hasPrefix("0x") }),
+                  let start = UInt64(bounds[0].dropFirst(2), radix: 16), let end = UInt64(bounds[1].dropFirst(2), radix: 16),
+                  end >= start, end < UInt64.max else { return nil }
+            return AddressRange(start: start, limit: end + 1)
+        }
+    }
+
+    /// An identity conflict proves itself: the description has identity devices, and the two
+    /// ranges it names overlap (or the resource is outside every window it names).
+    static func checkIdentityConflict(_ config: MachineConfig, range: AddressRange?, problem: String) -> (violations: [String], confirmation: String) {
+        guard config.devices.contains(where: { !$0.identityAddresses.isEmpty }) else {
+            return (["[err identity] identityConflict without an identity device: \(problem)"], "unconfirmed")
+        }
+        let named = ranges(in: problem)
+        if problem.hasPrefix("overlaps") {
+            guard let range, let other = named.last, range.overlaps(other) else {
+                return (["[err identity] says \(range.map(\.description) ?? "?") \(problem), but they do not overlap"], "unconfirmed")
+            }
+            return ([], "identity overlap")
+        }
+        if problem.hasPrefix("lies outside") {
+            guard let range, !named.contains(where: { $0.contains(range) }) else {
+                return (["[err identity] says \(range.map(\.description) ?? "?") \(problem), but a named window contains it"], "unconfirmed")
+            }
+            return ([], "identity outside")
+        }
+        return ([], "identity: " + String(problem.prefix(20)))
     }
 
     /// hvmloader on Xen reproduces hvmloader exactly: sub-page BARs share pages and the ECAM is
@@ -327,9 +381,18 @@ enum InvariantChecks {
         if config.ecam.policy == .toolstack, let base = config.ecam.base, ecam.base != base {
             out.append("[4 ecam] toolstack with ecam.base = \(hex(base)) put the ECAM at \(hex(ecam.base))")
         }
-        // Toolstack rule without an explicit base: first in the hole, on its first 256M boundary.
+        // Toolstack rule without an explicit base: first in the hole, on its first 256M boundary
+        // where it overlaps no identity BAR (as its pages) and no window fixed around one.
         if config.ecam.base == nil && config.ecam.policy == .toolstack {
-            let expected = (plan.memory.hole.start + ecamAlignment - 1) / ecamAlignment * ecamAlignment
+            var fixed: [AddressRange] = []
+            for f in plan.functions {
+                fixed += f.bars.filter(\.isFixed).compactMap { extent($0) }
+                guard let windows = f.windows else { continue }
+                if windows.fixed.contains("mem"), let mem = windows.mem { fixed.append(mem) }
+                if windows.fixed.contains("pref"), let pref = windows.pref { fixed.append(pref) }
+            }
+            var expected = (plan.memory.hole.start + ecamAlignment - 1) / ecamAlignment * ecamAlignment
+            while fixed.contains(where: { $0.overlaps(AddressRange(start: expected, size: ecam.size)) }) { expected += ecamAlignment }
             if ecam.base != expected {
                 out.append("[policy ecam placement] ECAM at \(hex(ecam.base)), not on the first 256M boundary \(hex(expected)) of the hole \(plan.memory.hole)")
             }
@@ -610,12 +673,18 @@ enum InvariantChecks {
             && ![0xF000_0000, 0xE000_0000, 0xC000_0000, 0x8000_0000].contains(plan.memory.hole.start) {
             out.append("[policy hvmloader hole] the xen hole starts at \(hex(plan.memory.hole.start)), not 0xF0000000 halved by doubling")
         }
-        // I/O from 0xC000 when everything fits above it.
-        let io = plan.functions.flatMap { f in
-            (isRootBus(f) ? f.bars.filter { $0.kind == .io }.compactMap(\.range) : []) + [f.windows?.io].compactMap { $0 }
+        // I/O from 0xC000 when everything fits above it (beside the identity I/O BARs and the
+        // windows fixed around them, which are where the host put them).
+        var io: [AddressRange] = [], fixedIO: [AddressRange] = []
+        for f in plan.functions {
+            for bar in f.bars where bar.kind == .io && isRootBus(f) {
+                if let range = bar.range { if bar.isFixed { fixedIO.append(range) } else { io.append(range) } }
+            }
+            if let window = f.windows?.io { if f.windows?.fixed.contains("io") == true { fixedIO.append(window) } else { io.append(window) } }
         }
         let ioTotal = io.reduce(UInt64(0)) { $0 + $1.size }
-        if ioTotal <= 0x1_0000 - 0xC000, let low = io.min(by: { $0.start < $1.start }), low.start < 0xC000 {
+        // With fixed ranges in the way the room is not one span: the rule is checked without them.
+        if fixedIO.isEmpty && ioTotal <= 0x1_0000 - 0xC000, let low = io.min(by: { $0.start < $1.start }), low.start < 0xC000 {
             out.append("[policy io start] I/O demand \(hex(ioTotal)) fits above 0xC000 but \(low) is below")
         }
         return capped(out)
@@ -720,7 +789,9 @@ enum InvariantChecks {
             }
         }
         // Toolstack on xen without mmio.hole: the smallest hole that holds the ECAM and the 32-bit demand.
-        if config.vmm == .xen && config.ecam.policy == .toolstack && config.mmio.hole == nil,
+        // (feasibleLow knows nothing of identity BARs, which the hole must also cover and hold.)
+        let identity = config.devices.contains { !$0.identityAddresses.isEmpty }
+        if config.vmm == .xen && config.ecam.policy == .toolstack && config.mmio.hole == nil && !identity,
            let (layout, _) = feasibleLow(config, demand), layout.holeStart > plan.memory.hole.start {
             out.append("[policy toolstack hole size] the hole starts at \(hex(plan.memory.hole.start)), but one from \(hex(layout.holeStart)) holds the ECAM \(layout.ecam) and the 32-bit demand (less RAM displaced)")
         }
@@ -735,6 +806,7 @@ enum InvariantChecks {
             let placement: Placement = device.bus == nil ? .rootBus : conventional ? .conventional : .rootPort
             return DeviceCatalog.model(named: model, placement: placement, size: device.size)?.bars ?? []
         }
+        if let host = device.hostModel { return host.bars }
         var bars = device.bars
         if let rom = device.rom { bars.append(BARSpec(index: 6, kind: .rom, size: rom)) }
         return bars.sorted { $0.index < $1.index }
@@ -1035,6 +1107,10 @@ extension InvariantChecks {
             } else {
                 confirmation = "packing"
             }
+        case .identityConflict(_, let range, let problem):
+            let (found, confirmed) = checkIdentityConflict(config, range: range, problem: problem)
+            out += found
+            confirmation = confirmed
         case .conflictingInput(let field, let value, _, _) where field == "mmio.window64":
             // Even above the least high RAM any layout leaves, the window must end within phys_bits.
             // On Xen under the toolstack the hole is the smallest that holds the 32-bit demand.

@@ -235,7 +235,7 @@ extension RandomVM {
 enum Outcome: String, CaseIterable, Comparable {
     case complete = "planned, complete"
     case withUnassigned = "planned, with unassigned"
-    case lowWindowTooSmall, window64TooSmall, noAlignedPlace, ioSpaceExhausted, conflictingInput
+    case lowWindowTooSmall, window64TooSmall, noAlignedPlace, ioSpaceExhausted, conflictingInput, identityConflict
 
     static func < (a: Outcome, b: Outcome) -> Bool { allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)! }
     var isImpossible: Bool { self != .complete && self != .withUnassigned }
@@ -292,6 +292,7 @@ enum PlanProperty {
             case .noAlignedPlace: .noAlignedPlace
             case .ioSpaceExhausted: .ioSpaceExhausted
             case .conflictingInput: .conflictingInput
+            case .identityConflict: .identityConflict
             }
             return Evaluation(outcome: outcome, violations: violations, confirmation: confirmation)
         }

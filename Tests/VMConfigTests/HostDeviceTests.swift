@@ -89,6 +89,25 @@ struct HostDeviceTests {
         #expect(config.devices.last?.passthrough == "0000:03:00.1")
     }
 
+    /// `placement = "identity"` on the VGA + audio slot: the resource lines say BAR0 (16M pref
+    /// mem32) at 0xfd000000 and BAR2 (4K) at 0xfe414000, the ROM line is the shadow copy at
+    /// 0xc0000 (no host address: the ROM, sized by rom, is left to the planner), and the audio
+    /// function brought along follows the placement: its BAR0 (16K) at 0xfe410000.
+    @Test func identityTakesTheHostAddressesAndTheSlotFollows() throws {
+        let config = try Self.load(Self.description("host = \"0000:03:00.0\"\nsysfs = \"q35\"\nrom = \"64K\"\nplacement = \"identity\"\n"))
+        #expect(config.devices.map(\.identityAddresses) == [[0: 0xFD00_0000, 2: 0xFE41_4000], [0: 0xFE41_0000]])
+        let virtual = try Self.load(Self.description("host = \"0000:03:00.0\"\nsysfs = \"q35\"\nrom = \"64K\"\nplacement = \"virtual\"\n"))
+        #expect(virtual.devices.allSatisfy { $0.identityAddresses.isEmpty })
+        let unset = try Self.load(Self.description("host = \"0000:03:00.0\"\nsysfs = \"q35\"\nrom = \"64K\"\n"))
+        #expect(unset == virtual)
+    }
+
+    /// The e1000e's ROM has a host address (line 7, 0xfe600000, not shadowed): identity keeps it.
+    @Test func identityKeepsAnAssignedROM() throws {
+        let config = try Self.load(Self.description("host = \"0000:02:00.0\"\nsysfs = \"q35\"\nplacement = \"identity\"\n"))
+        #expect(config.devices.first?.identityAddresses == [0: 0xFE64_0000, 1: 0xFE66_0000, 2: 0xC000, 3: 0xFE68_0000, 6: 0xFE60_0000])
+    }
+
     @Test func shadowedROMAsksForRom() throws {
         let text = try Self.loadErrors(Self.description("host = \"0000:03:00.0\"\nsysfs = \"q35\"\nfunctions = [0]\n"))
         #expect(text.contains("device[0].host = \"0000:03:00.0\""))

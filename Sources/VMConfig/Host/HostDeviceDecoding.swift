@@ -27,15 +27,18 @@ struct HostContext {
 struct HostDecoded {
     var address: HostPCIAddress
     var model: DeviceModel
-    /// The other functions brought along: host function number and its model.
-    var companions: [(function: UInt8, model: DeviceModel, address: HostPCIAddress)]
+    /// `placement = "identity"`: each BAR's host address (empty for "virtual").
+    var identityAddresses: [Int: UInt64]
+    /// The other functions brought along: host function number, its model and, under identity,
+    /// its BARs' host addresses (the companions follow the device's placement).
+    var companions: [(function: UInt8, model: DeviceModel, address: HostPCIAddress, identityAddresses: [Int: UInt64])]
 }
 
 extension ConfigDecoder {
     static let hostDeviceKeys = ["host", "sysfs", "functions"]
 
     static func decodeHost(_ reader: FieldReader, addr: SlotAddress?, bus: String?, bars: [BARSpec]?, rom: UInt64?,
-                           context: HostContext) -> HostDecoded? {
+                           identity: Bool, context: HostContext) -> HostDecoded? {
         let diagnostics = reader.diagnostics
         let sysfsAccepted = "a directory written by guestfw host-snapshot (relative to this file), or no sysfs key for \(HostSysfs.defaultRoot)"
         let sysfs = reader.string("sysfs", accepted: sysfsAccepted)
@@ -81,23 +84,65 @@ extension ConfigDecoder {
                                    accepted: "addr = \"\(addr.description.dropLast())\(address.function)\"")
                 return nil
             }
-            var companions: [(function: UInt8, model: DeviceModel, address: HostPCIAddress)] = []
+            let identityAddresses = identity ? hostAddresses(merged, function: function, reader: reader, root: sysfsRoot) : [:]
+            guard let identityAddresses else { return nil }
+            var companions: [(function: UInt8, model: DeviceModel, address: HostPCIAddress, identityAddresses: [Int: UInt64])] = []
             for number in wanted where number != address.function {
                 let other = address.withFunction(number)
                 let (otherFunction, otherReadings) = try sysfsRoot.endpoint(other)
                 guard let otherBARs = mergedBARs(otherReadings, bars: nil, rom: nil, function: otherFunction, reader: reader, root: sysfsRoot, companionOf: address) else { return nil }
-                companions.append((number, otherFunction.model(bars: otherBARs), other))
+                let otherAddresses = identity ? hostAddresses(otherBARs, function: otherFunction, reader: reader, root: sysfsRoot) : [:]
+                guard let otherAddresses else { return nil }
+                companions.append((number, otherFunction.model(bars: otherBARs), other, otherAddresses))
             }
             if !companions.isEmpty && addr == nil && bus == nil {
                 diagnostics.report(reader.field("addr"), nil, problem: "is required: \(address) brings along its slot's functions \(companions.map { String($0.function) }.joined(separator: ", ")), which need one guest slot on bus 0",
                                    accepted: "addr = \"DD.\(address.function)\" (a free bus 0 slot), or functions = [\(address.function)]")
                 return nil
             }
-            return HostDecoded(address: address, model: function.model(bars: merged), companions: companions)
+            return HostDecoded(address: address, model: function.model(bars: merged), identityAddresses: identityAddresses,
+                               companions: companions)
         } catch {
             report(error)
             return nil
         }
+    }
+
+    /// `placement = "identity"`: where the host put each BAR, which the guest must keep. A BAR
+    /// the host left unassigned has no address to keep (reported, naming the BAR and the file);
+    /// a shadowed ROM has none either and is left to the planner (a driver reads a ROM through
+    /// its BAR, wherever it is). A size from `bars` or `rom` must be the host's: the guest range
+    /// is the host's range. nil when something was reported.
+    static func hostAddresses(_ bars: [BARSpec], function: HostFunction, reader: FieldReader, root: HostSysfs) -> [Int: UInt64]? {
+        var addresses: [Int: UInt64] = [:]
+        var ok = true
+        let file = root.path(function.address, "resource")
+        for bar in bars {
+            let what = bar.index == BARSpec.romIndex ? "the expansion ROM" : "BAR \(bar.index) (\(bar.kind.rawValue))"
+            func refuse(_ problem: String, _ accepted: String) {
+                ok = false
+                reader.diagnostics.report(reader.field("placement"), reader.node("placement"), problem: problem, accepted: accepted)
+            }
+            guard let address = function.hostAddress(of: bar.index) else {
+                if bar.index == BARSpec.romIndex { continue }
+                refuse("\(file): \(what) has no host address (line \(bar.index + 1) is empty: the host left it unassigned)",
+                       "placement = \"virtual\" (guestfw chooses the guest address), or a host that assigns \(what) first")
+                continue
+            }
+            let line = function.resources[bar.index]
+            guard let hostSize = line.size, hostSize == bar.size else {
+                refuse("keeps the host's range, but \(what) is \(Quantity.format(bar.size)) in the description and \(file) has it at 0x\(hex(address, digits: 1))-0x\(hex(line.end, digits: 1))",
+                       "no bars/rom entry for \(what) (its size is read), or placement = \"virtual\"")
+                continue
+            }
+            guard address % hostSize == 0 else {
+                refuse("\(file): \(what) at 0x\(hex(address, digits: 1)) is not aligned to its size \(Quantity.format(hostSize)), which no BAR can be",
+                       "placement = \"virtual\", or a resource file as Linux writes it")
+                continue
+            }
+            addresses[bar.index] = address
+        }
+        return ok ? addresses : nil
     }
 
     /// `functions = [0, 1]`: which functions of the host slot to bring.

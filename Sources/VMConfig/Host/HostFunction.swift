@@ -143,6 +143,15 @@ public struct HostFunction: Sendable, Hashable {
         return result
     }
 
+    /// Where the host put BAR `index` (6: the ROM): the start of its `resource` line, nil when
+    /// the line is empty (unassigned) or, for the ROM, the shadow copy (not the ROM BAR).
+    public func hostAddress(of index: Int) -> UInt64? {
+        guard index < resources.count, index <= BARSpec.romIndex else { return nil }
+        let line = resources[index]
+        if line.isEmpty || (index == BARSpec.romIndex && line.flags & ResourceLine.romShadow != 0) { return nil }
+        return line.start
+    }
+
     /// The function as a device model: ids, revision, subsystem, class, pin and PCI Express type
     /// from config, the BARs given (already merged with the description's).
     public func model(bars: [BARSpec]) -> DeviceModel {

@@ -49,6 +49,21 @@ struct BootCheckTests {
         #expect(BootChecks.complaints(guest) == [])
     }
 
+    /// The identity check reads the capture's own resource files: a guest showing the plan passes
+    /// (the plan put nvme0's and shm0's BARs at the captured addresses), and one with the nvme's
+    /// BAR a page higher is named with the host's range, which the capture says is 0xfe800000-0xfe803fff.
+    @Test func identityBARsAreHeldToTheCapture() throws {
+        let plan = try Self.plan("host-identity")
+        let snapshot = Repository.sysfsCapture
+        #expect(BootChecks.identity(plan, GuestOutput(Self.guestText(plan)), snapshot: snapshot) == [])
+        let moved = GuestOutput(Self.guestText(plan) { bdf, resources in
+            if bdf == "01:00.0" { resources[0].start += 0x1000; resources[0].end += 0x1000 }
+        })
+        let problems = BootChecks.identity(plan, moved, snapshot: snapshot)
+        #expect(problems == ["nvme0 (01:00.0) BAR 0: host had 0xfe800000-0xfe803fff, Linux found 0xfe801000 size 0x4000"], "\(problems)")
+        #expect(BootChecks.identity(plan, GuestOutput(Self.guestText(plan)), snapshot: snapshot.appendingPathComponent("none")).count == 2)
+    }
+
     @Test func aMovedBARIsNamedWithPlannedAndFound() throws {
         let plan = try Self.plan("default")
         let function = try #require(plan.functions.first { !$0.bars.isEmpty })

@@ -5,6 +5,43 @@ import TestSupport
 /// sentences naming the function, the BAR or window, what was planned and what Linux found;
 /// no problems means the check passed.
 enum BootChecks {
+    // MARK: identity placement
+
+    /// Every BAR plan.json marks fixed (`placement = "identity"`) must be, in the guest, where the
+    /// host had it: the start and end of line N of the host function's own sysfs `resource` file
+    /// in `snapshot` (scripts/capture-sysfs.sh's capture), read here, not through guestfw.
+    static func identity(_ plan: PlanFile, _ guest: GuestOutput, snapshot: URL) -> [String] {
+        let found = guest.functions(domain: digits(plan.ecam.segment, 4))
+        var problems: [String] = []
+        for function in plan.functions {
+            let fixed = function.bars.filter { $0.fixed == true }
+            guard !fixed.isEmpty else { continue }
+            let name = "\(function.id) (\(function.bdf))"
+            guard let host = function.hostAddress,
+                  let text = try? String(contentsOf: snapshot.appendingPathComponent(host).appendingPathComponent("resource"), encoding: .utf8) else {
+                problems.append("\(name): identity BARs, but no resource file for its host function under \(snapshot.path)")
+                continue
+            }
+            let hostLines = text.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+            for bar in fixed {
+                guard bar.bar < hostLines.count, hostLines[bar.bar].count == 3,
+                      let start = GuestOutput.hex(hostLines[bar.bar][0]), let end = GuestOutput.hex(hostLines[bar.bar][1]) else {
+                    problems.append("\(name) BAR \(bar.bar): no line \(bar.bar) in \(host)/resource")
+                    continue
+                }
+                let seen = found[function.bdf]?.resources
+                guard let seen, bar.bar < seen.count else {
+                    problems.append("\(name) BAR \(bar.bar): host had \(hex(start))-\(hex(end)), Linux shows no such line")
+                    continue
+                }
+                if seen[bar.bar] != GuestResource(start: start, end: end) {
+                    problems.append("\(name) BAR \(bar.bar): host had \(hex(start))-\(hex(end)), Linux found \(describe(seen[bar.bar]))")
+                }
+            }
+        }
+        return problems
+    }
+
     // MARK: BARs, windows, bus numbers
 
     /// What one sysfs `resource` line of a planned function should read.

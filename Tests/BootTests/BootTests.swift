@@ -17,6 +17,10 @@ struct BootTests {
     @Test func examplesAreFound() throws {
         #expect(Examples.runnable.contains("default"), "runnable examples found under \(BootEnvironment.tables.path): \(Examples.runnable)")
         #expect(Examples.runnable.contains(Self.hostExample), "runnable examples found under \(BootEnvironment.tables.path): \(Examples.runnable)")
+        // The identity example: two devices whose BARs the boot must find at their host addresses.
+        let identity = try Repository.examplePlan("host-identity")
+        #expect(Examples.runnable.contains("host-identity"))
+        #expect(Set(identity.functions.filter { $0.bars.contains { $0.fixed == true } }.map(\.id)) == ["nvme0", "shm0"])
         for name in Repository.exampleNames {
             #expect(throws: Never.self, "Tables/\(name)/plan.json (make bless writes it)") {
                 try Repository.examplePlan(name)
@@ -34,6 +38,7 @@ struct BootTests {
         let ecam = BootChecks.ecam(setup.plan, guest)
         var problems = BootChecks.lifecycle(run, guest, deadline: BootEnvironment.bootDeadline)
         problems += BootChecks.layout(setup.plan, guest) + ecam + BootChecks.linuxOpenedIOWindows(setup.plan, guest)
+        problems += BootChecks.identity(setup.plan, guest, snapshot: Repository.sysfsCapture)
         problems += complaints.map { "kernel complaint: \($0)" }
         let context = problems.isEmpty ? [] : (ecam.isEmpty ? [] : BootChecks.ecamLines(guest)) + lifecycleContext(run, guest)
         report(setup, run, problems: problems, context: context)

@@ -66,6 +66,8 @@ public struct PlanFile: Decodable, Sendable {
         public var size: Hex
         /// Absent when the policy left the BAR unassigned.
         public var address: Hex?
+        /// True where `placement = "identity"` kept the BAR at its host address.
+        public var fixed: Bool?
     }
 
     public struct Function: Decodable, Sendable {
@@ -88,6 +90,12 @@ public struct PlanFile: Decodable, Sendable {
         public var bus: Int { Int(bdf.prefix(2), radix: 16) ?? -1 }
 
         public func bar(_ index: Int) -> BAR? { bars.first { $0.bar == index } }
+
+        /// "DDDD:BB:DD.F" of a host device, whose model plan.json names "host DDDD:BB:DD.F".
+        public var hostAddress: String? {
+            guard let model, model.hasPrefix("host ") else { return nil }
+            return String(model.dropFirst(5))
+        }
     }
 
     public static func read(_ url: URL) throws -> PlanFile {

@@ -76,12 +76,13 @@ bless: build
 	  rm -rf $$scratch; echo "blessed $$name"; \
 	done
 
-# Plan time and hole use, then boot timing (reset → kernel entry → init → power-off) of the
+# Plan time, hole use and density, build time, then boot timing (reset → kernel entry → init → power-off) of the
 # default example with guestfw's image beside QEMU's own SeaBIOS.
 bench: deps firmware initramfs
 	$(SWIFT) build -c release --product guestfw-bench
 	$(SWIFT) build -c release --product guestfw
 	$(BENCH) Tables
+	$(BENCH) --build .build/release/guestfw
 	$(BENCH) --boot .build/release/guestfw Tables/default/vm.toml $(KERNEL_DIR)/vmlinuz $(BOOT_INITRAMFS)
 
 kernel: deps

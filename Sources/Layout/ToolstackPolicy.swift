@@ -94,6 +94,7 @@ struct ToolstackPolicy: PlacementRules {
     /// the lowest such boundary on a tie. nil when something does not fit.
     static func packDensely(_ low: [Request], hole: AddressRange, ecam: AddressRange,
                             ecamIsGiven: Bool) -> (ecam: AddressRange, addresses: [ResourceOwner: UInt64])? {
+        let low = low.sorted(by: denseOrder)
         if ecamIsGiven {
             return packBlock(low, hole: hole, fixed: hole.overlaps(ecam) ? ecam : nil).map { (ecam, $0.addresses) }
         }
@@ -111,15 +112,15 @@ struct ToolstackPolicy: PlacementRules {
         return best.map { ($0.ecam, $0.addresses) }
     }
 
-    /// Largest alignment first, each resource where it grows the block least (`RangeAllocator`'s
-    /// `allocate(beside:)`), the block starting from `fixed` (the ECAM) or, without one, from the
+    /// In the given order (`denseOrder`), each resource where it grows the block least
+    /// (`RangeAllocator`'s `allocate(beside:)`), the block starting from `fixed` (the ECAM) or, without one, from the
     /// first resource at the end of the hole with less slack.
     static func packBlock(_ low: [Request], hole: AddressRange,
                           fixed: AddressRange?) -> (block: AddressRange, addresses: [ResourceOwner: UInt64])? {
         var allocator = RangeAllocator(MemoryPlacement.mmio32(hole: hole, ecam: fixed), discipline: .firstFit)
         var block = fixed
         var addresses: [ResourceOwner: UInt64] = [:]
-        for request in low.sorted(by: denseOrder) {
+        for request in low {
             let placed = block.map { allocator.allocate(size: request.size, alignment: request.alignment, beside: $0) }
                 ?? allocator.allocateAtEnd(size: request.size, alignment: request.alignment)
             guard let base = placed else { return nil }

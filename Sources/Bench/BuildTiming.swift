@@ -14,6 +14,9 @@ import Glibc
 enum BuildTiming {
     struct Run {
         var milliseconds: Double
+        /// User and system CPU time of the child and its waited-for children: what the machine's
+        /// load does not inflate.
+        var cpuMilliseconds: Double
         /// ru_maxrss of the child and the descendants it waited for, in KiB.
         var peakKiB: Int
         var status: Int32
@@ -26,7 +29,8 @@ enum BuildTiming {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         Swift.print("\nguestfw build / plan (release executable, median of \(runs) runs each, load average \(loadAverage()))")
-        Swift.print("  " + pad("root ports", 12) + pad("build ms", 10) + pad("plan ms", 9) + pad("planner ms", 12) + "build peak RSS")
+        Swift.print("  " + pad("root ports", 12) + pad("build ms", 10) + pad("(cpu)", 8) + pad("plan ms", 9) + pad("(cpu)", 8)
+                    + pad("planner ms", 12) + "build peak RSS")
         for ports in sizes {
             let vm = scratch.appendingPathComponent("ports-\(ports).toml").path
             try VMCorpus.ports(ports).write(toFile: vm, atomically: true, encoding: .utf8)
@@ -44,7 +48,9 @@ enum BuildTiming {
             let planner = timePlans(config, runs: runs)
             let peak = builds.map(\.peakKiB).max() ?? 0
             Swift.print("  " + pad("\(ports)", 12) + pad(String(format: "%.1f", median(builds.map(\.milliseconds))), 10)
-                        + pad(String(format: "%.1f", median(plans.map(\.milliseconds))), 9) + pad(String(format: "%.2f", planner), 12)
+                        + pad(String(format: "%.1f", median(builds.map(\.cpuMilliseconds))), 8)
+                        + pad(String(format: "%.1f", median(plans.map(\.milliseconds))), 9)
+                        + pad(String(format: "%.1f", median(plans.map(\.cpuMilliseconds))), 8) + pad(String(format: "%.2f", planner), 12)
                         + String(format: "%.1f MiB", Double(peak) / 1024))
         }
     }
@@ -70,7 +76,9 @@ enum BuildTiming {
         let elapsed = clock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15
         let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Run(milliseconds: milliseconds, peakKiB: usage.ru_maxrss, status: exitStatus)
+        func ms(_ time: timeval) -> Double { Double(time.tv_sec) * 1e3 + Double(time.tv_usec) / 1e3 }
+        return Run(milliseconds: milliseconds, cpuMilliseconds: ms(usage.ru_utime) + ms(usage.ru_stime),
+                   peakKiB: usage.ru_maxrss, status: exitStatus)
     }
 
     static func loadAverage() -> String {

@@ -59,35 +59,29 @@ if arguments.first == "--boot" {
     exit(0)
 }
 
-if arguments.first == "--corpus" {
-    // The generated descriptions the density figures below are taken over, as files to plan.
+/// A mode of its own (`--corpus DIR`, `--build GUESTFW`): runs `body` with the one argument it
+/// takes and exits (2 on bad usage, 1 when `body` fails).
+func runMode(_ flag: String, _ operand: String, _ what: String, _ body: (String) throws -> Void) {
+    guard arguments.first == flag else { return }
     guard arguments.count == 2 else {
-        print("usage: guestfw-bench --corpus DIR")
+        print("usage: guestfw-bench \(flag) \(operand)")
         exit(2)
     }
     do {
-        try FileManager.default.createDirectory(atPath: arguments[1], withIntermediateDirectories: true)
-        for entry in VMCorpus.entries() { try entry.toml.write(toFile: "\(arguments[1])/\(entry.name).toml", atomically: true, encoding: .utf8) }
+        try body(arguments[1])
     } catch {
-        print("writing the corpus failed: \(error.localizedDescription)")
+        print("\(what) failed: \(error.localizedDescription)")
         exit(1)
     }
     exit(0)
 }
 
-if arguments.first == "--build" {
-    guard arguments.count == 2 else {
-        print("usage: guestfw-bench --build GUESTFW")
-        exit(2)
-    }
-    do {
-        try BuildTiming.print(guestfw: arguments[1], runs: 21)
-    } catch {
-        print("build timing failed: \(error.localizedDescription)")
-        exit(1)
-    }
-    exit(0)
+// The generated descriptions the density figures below are taken over, as files to plan.
+runMode("--corpus", "DIR", "writing the corpus") { directory in
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    for entry in VMCorpus.entries() { try entry.toml.write(toFile: "\(directory)/\(entry.name).toml", atomically: true, encoding: .utf8) }
 }
+runMode("--build", "GUESTFW", "build timing") { try BuildTiming.print(guestfw: $0, runs: 21) }
 
 /// The generated 200-port VM (VMCorpus.ports): reading and validating it is part of every command.
 let toml = VMCorpus.ports(200)

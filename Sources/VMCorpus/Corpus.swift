@@ -31,8 +31,9 @@ public enum VMCorpus {
 
     /// A QEMU VM of `rootPorts` root ports each holding one catalog device (every fourth port
     /// hot-pluggable and empty instead), for timing `guestfw build`: it boots, so it has an image.
+    /// Its devices have no I/O BARs, so that 200 ports still fit the 60 KiB of I/O space.
     public static func ports(_ rootPorts: Int) -> String {
-        let models = ["virtio-net-pci", "virtio-blk-pci", "nvme", "e1000e", "qemu-xhci", "virtio-scsi-pci"]
+        let models = ["virtio-net-pci", "virtio-blk-pci", "nvme", "qemu-xhci", "virtio-scsi-pci"]
         var text = "name = \"ports-\(rootPorts)\"\nmemory = \"8G\"\nvcpus = 8\n"
         for index in 0..<rootPorts { text += "\n[[root_port]]\nid = \"rp\(index)\"\nhotplug = \(index % 4 == 3)\n" }
         for index in 0..<rootPorts where index % 4 != 3 {

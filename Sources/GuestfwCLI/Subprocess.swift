@@ -62,7 +62,7 @@ struct IASL {
         var result: [String: String] = [:]
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            for table in tables { try Data(table.bytes).write(to: directory.appendingPathComponent("\(table.signature).dat")) }
+            for table in tables { try createFile(directory.appendingPathComponent("\(table.signature).dat").path, table.bytes) }
             let all = try Subprocess.run(executable, ["-d"] + tables.map { "\($0.signature).dat" }, in: directory)
             for table in tables {
                 var run = all

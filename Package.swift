@@ -30,7 +30,9 @@ let package = Package(
             ]),
         .executableTarget(name: "guestfw", dependencies: ["GuestfwCLI"]),
         .executableTarget(name: "guestfw-boot-report", path: "Sources/BootReport"),
-        .executableTarget(name: "guestfw-bench", dependencies: ["VMConfig", "Layout"], path: "Sources/Bench"),
+        // The generated VM descriptions that `make bench` and the hole-density test share.
+        .target(name: "VMCorpus", dependencies: ["Layout"]),
+        .executableTarget(name: "guestfw-bench", dependencies: ["VMConfig", "Layout", "VMCorpus"], path: "Sources/Bench"),
         // What several test targets need: the process runner, the examples, the plan.json reader,
         // ACPICA and QEMU runs.
         .target(name: "TestSupport", dependencies: ["VMConfig", "Layout"], path: "Tests/TestSupport"),
@@ -41,7 +43,7 @@ let package = Package(
         .testTarget(
             name: "LayoutTests",
             dependencies: [
-                "VMConfig", "Layout", "ACPI", "TestSupport",
+                "VMConfig", "Layout", "ACPI", "TestSupport", "VMCorpus",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .testTarget(

@@ -2,6 +2,7 @@
 import Foundation
 import Layout
 import VMConfig
+import VMCorpus
 
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
@@ -16,14 +17,6 @@ func timePlans(_ config: MachineConfig, runs: Int) -> Double {
         return Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1e3
     }
     return median(samples)
-}
-
-func generatedVM(rootPorts: Int, policy: PlacementPolicy) -> MachineConfig {
-    let models = ["virtio-net-pci", "virtio-blk-pci", "nvme", "e1000e", "qemu-xhci", "virtio-scsi-pci"]
-    let ports = (0..<rootPorts).map { RootPort(id: "rp\($0)", hotplug: $0 % 4 == 3) }
-    let devices = (0..<rootPorts).map { Device(id: "dev\($0)", model: models[$0 % models.count], bus: "rp\($0)") }
-    return MachineConfig(name: "generated-\(rootPorts)", vmm: .qemu, memory: 8 << 30, vcpus: 8,
-                         ecam: ECAMConfig(policy: policy, buses: 256), rootPorts: ports, devices: devices)
 }
 
 /// The least any layout could use of the 32-bit hole: the ECAM plus every resource that must
@@ -66,25 +59,40 @@ if arguments.first == "--boot" {
     exit(0)
 }
 
+/// A mode of its own (`--corpus DIR`, `--build GUESTFW`): runs `body` with the one argument it
+/// takes and exits (2 on bad usage, 1 when `body` fails).
+func runMode(_ flag: String, _ operand: String, _ what: String, _ body: (String) throws -> Void) {
+    guard arguments.first == flag else { return }
+    guard arguments.count == 2 else {
+        print("usage: guestfw-bench \(flag) \(operand)")
+        exit(2)
+    }
+    do {
+        try body(arguments[1])
+    } catch {
+        print("\(what) failed: \(error.localizedDescription)")
+        exit(1)
+    }
+    exit(0)
+}
+
+// The generated descriptions the density figures below are taken over, as files to plan.
+runMode("--corpus", "DIR", "writing the corpus") { directory in
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    for entry in VMCorpus.entries() { try entry.toml.write(toFile: "\(directory)/\(entry.name).toml", atomically: true, encoding: .utf8) }
+}
+runMode("--build", "GUESTFW", "build timing") { try BuildTiming.print(guestfw: $0, runs: 21) }
+
+/// The generated 200-port VM (VMCorpus.ports): reading and validating it is part of every command.
+let toml = VMCorpus.ports(200)
 print("plan time (release build, median)")
 for policy in PlacementPolicy.allCases {
     let defaultTime = timePlans(DefaultVM.config(policyOverride: policy), runs: 51)
-    let largeTime = timePlans(generatedVM(rootPorts: 200, policy: policy), runs: 11)
-    print("  \(pad(policy.rawValue, 10))  default VM \(String(format: "%8.3f", defaultTime)) ms   200 root ports + 200 devices \(String(format: "%8.3f", largeTime)) ms")
+    guard let large = try? ConfigLoader.load(text: toml, file: "ports-200.toml", policyOverride: policy) else { continue }
+    let largeTime = timePlans(large, runs: 11)
+    print("  \(pad(policy.rawValue, 10))  default VM \(String(format: "%8.3f", defaultTime)) ms   200 root ports + 150 devices \(String(format: "%8.3f", largeTime)) ms")
 }
 
-/// The same 200-port VM as a TOML description: reading and validating it is part of every command.
-func generatedTOML(rootPorts: Int) -> String {
-    let models = ["virtio-net-pci", "virtio-blk-pci", "nvme", "e1000e", "qemu-xhci", "virtio-scsi-pci"]
-    var text = "name = \"generated\"\nmemory = \"8G\"\nvcpus = 8\n"
-    for index in 0..<rootPorts { text += "\n[[root_port]]\nid = \"rp\(index)\"\nhotplug = \(index % 4 == 3)\n" }
-    for index in 0..<rootPorts {
-        text += "\n[[device]]\nid = \"dev\(index)\"\nmodel = \"\(models[index % models.count])\"\nbus = \"rp\(index)\"\n"
-    }
-    return text
-}
-
-let toml = generatedTOML(rootPorts: 200)
 let readClock = ContinuousClock()
 let readSamples = (0..<11).map { _ in
     let elapsed = readClock.measure { _ = try? ConfigLoader.load(text: toml, file: "generated.toml") }
@@ -112,3 +120,5 @@ for path in configs {
               + pad(Quantity.format(bound), 12) + String(format: "%.3f", Double(used) / Double(max(bound, 1))))
     }
 }
+
+HoleDensityReport.print()

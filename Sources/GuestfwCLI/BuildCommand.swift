@@ -37,6 +37,9 @@ struct BuildCommand: ParsableCommand {
             throw CommandError.negative("\(source): \(refusal)")
         }
         let tables = try BuildOutputs.tables(plan, options: ACPIOptions(machine.tableIdentity), source: source)
+        let disassembling = BackgroundTask { () throws(CommandError) in try BuildOutputs.disassembly(tables) }
+        // Whatever ends the build, iasl's scratch directory is gone before it returns.
+        defer { _ = try? disassembling.value() }
         var files: [(path: String, bytes: [UInt8])] = [
             ("plan.json", Array((plan.json.rendered() + "\n").utf8)),
             ("toolstack.json", Array((plan.toolstackJSON(machine).rendered() + "\n").utf8)),
@@ -54,7 +57,7 @@ struct BuildCommand: ParsableCommand {
             files.append(("xl.cfg", Array(XLConfig(plan: plan, config: machine).text.utf8)))
         }
         files.append(("layout.svg", LayoutDrawing.file(machine, built: plan)))
-        let disassembly = try BuildOutputs.disassembly(tables)
+        let disassembly = try disassembling.value()
         files += disassembly.map { ("acpi/\($0.key).dsl", Array($0.value.utf8)) }.sorted { $0.0 < $1.0 }
         try OutputDirectory(path: output).write(files)
         let acpi = "acpi/ (\(tables.count) tables\(disassembly.isEmpty ? "" : ", \(disassembly.count) .dsl"))"

@@ -54,7 +54,7 @@ struct HvmloaderPolicy: PlacementRules {
     static func precedes(_ a: Request, _ b: Request) -> Bool {
         if a.size != b.size { return a.size > b.size }
         if a.scanOrder != b.scanOrder { return a.scanOrder < b.scanOrder }
-        return a.owner.sortKey < b.owner.sortKey
+        return a.owner.precedes(b.owner)
     }
 
     static func isHuge(_ request: Request) -> Bool { request.canGoHigh && request.size > relocationThreshold }

@@ -29,7 +29,9 @@ enum IdentityConflicts {
     /// No two fixed resources of one space (memory or I/O) overlap.
     static func disjoint(_ requests: [Request]) throws(LayoutError) {
         for space in [requests.filter(\.isIO), requests.filter { !$0.isIO }] {
-            let sorted = space.sorted { ($0.fixedRange!.start, $0.owner.sortKey) < ($1.fixedRange!.start, $1.owner.sortKey) }
+            let sorted = space.sorted {
+                $0.fixedRange!.start != $1.fixedRange!.start ? $0.fixedRange!.start < $1.fixedRange!.start : $0.owner.precedes($1.owner)
+            }
             for (previous, next) in zip(sorted, sorted.dropFirst()) where previous.fixedRange!.overlaps(next.fixedRange!) {
                 throw .identityConflict(resource: previous.identityName, range: previous.fixedRange,
                                         problem: "overlaps \(next.identityName) \(next.fixedRange!)")

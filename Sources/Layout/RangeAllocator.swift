@@ -21,25 +21,87 @@ struct RangeAllocator {
 
     mutating func allocate(size: UInt64, alignment: UInt64) -> UInt64? {
         for (index, range) in free.enumerated() {
-            let base = alignUp(range.start, alignment)
-            guard base >= range.start, base <= range.limit, range.limit - base >= size else { continue }
-            take(AddressRange(start: base, size: size), from: index)
+            guard let base = Self.lowestPlace(in: range, size: size, alignment: alignment) else { continue }
+            take(AddressRange(start: base, size: size), from: index, keepingBelow: discipline == .firstFit)
             return base
         }
         return nil
     }
 
-    private mutating func take(_ piece: AddressRange, from index: Int) {
+    /// Cuts `piece` out of `free[index]`; `keepingBelow: false` also forgets every free byte below it.
+    private mutating func take(_ piece: AddressRange, from index: Int, keepingBelow: Bool) {
         let range = free[index]
         var replacement: [AddressRange] = []
-        if discipline == .firstFit && piece.start > range.start {
+        if keepingBelow && piece.start > range.start {
             replacement.append(AddressRange(start: range.start, limit: piece.start))
         }
         if piece.limit < range.limit {
             replacement.append(AddressRange(start: piece.limit, limit: range.limit))
         }
         // A bump allocator forgets everything below where it just placed.
-        let below = discipline == .bump ? [] : Array(free[..<index])
+        let below = keepingBelow ? Array(free[..<index]) : []
         free = below + replacement + Array(free[(index + 1)...])
+    }
+}
+
+extension RangeAllocator {
+    /// The first piece of a block packed against one end of the free ranges: at the lowest or
+    /// the highest aligned place, whichever leaves less unusable slack between it and its end
+    /// (the bottom on a tie), so that what stays free lies on the other side in one piece.
+    mutating func allocateAtEnd(size: UInt64, alignment: UInt64) -> UInt64? {
+        guard let first = free.first, let last = free.last else { return nil }
+        let lowest = firstPlace(size: size, alignment: alignment)
+        let highest = lastPlace(size: size, alignment: alignment)
+        let choice: UInt64?
+        switch (lowest, highest) {
+        case let (low?, high?): choice = low - first.start <= last.limit - (high + size) ? low : high
+        default: choice = lowest ?? highest
+        }
+        guard let base = choice, let index = free.firstIndex(where: { $0.contains(AddressRange(start: base, size: size)) }) else { return nil }
+        take(AddressRange(start: base, size: size), from: index, keepingBelow: true)
+        return base
+    }
+
+    /// The place that grows `block` (everything packed so far) the least: a gap inside it first,
+    /// else the aligned place nearest to either edge. On a tie the side with less free space is
+    /// filled first, so that the larger free part stays whole (the block grows from the fixed
+    /// ECAM toward the smaller side of the hole until that side is full).
+    mutating func allocate(size: UInt64, alignment: UInt64, beside block: AddressRange) -> UInt64? {
+        let freeBelow = free.reduce(0) { $0 + ($1.start < block.start ? min($1.limit, block.start) - $1.start : 0) }
+        let freeAbove = free.reduce(0) { $0 + ($1.limit > block.limit ? $1.limit - max($1.start, block.limit) : 0) }
+        var best: (growth: UInt64, sideFree: UInt64, base: UInt64, index: Int)?
+        for (index, range) in free.enumerated() {
+            for base in [Self.lowestPlace(in: range, size: size, alignment: alignment),
+                         Self.highestPlace(in: range, size: size, alignment: alignment)].compactMap({ $0 }) {
+                let growth = max(block.limit, base + size) - min(block.start, base) - block.size
+                let sideFree = base < block.start ? freeBelow : base >= block.limit ? freeAbove : 0
+                let candidate = (growth: growth, sideFree: sideFree, base: base, index: index)
+                if best.map({ (candidate.growth, candidate.sideFree, candidate.base) < ($0.growth, $0.sideFree, $0.base) }) ?? true {
+                    best = candidate
+                }
+            }
+        }
+        guard let best else { return nil }
+        take(AddressRange(start: best.base, size: size), from: best.index, keepingBelow: true)
+        return best.base
+    }
+
+    private func firstPlace(size: UInt64, alignment: UInt64) -> UInt64? {
+        free.lazy.compactMap { Self.lowestPlace(in: $0, size: size, alignment: alignment) }.first
+    }
+
+    private func lastPlace(size: UInt64, alignment: UInt64) -> UInt64? {
+        free.reversed().lazy.compactMap { Self.highestPlace(in: $0, size: size, alignment: alignment) }.first
+    }
+
+    static func lowestPlace(in range: AddressRange, size: UInt64, alignment: UInt64) -> UInt64? {
+        let base = alignUp(range.start, alignment)
+        return base >= range.start && base <= range.limit && range.limit - base >= size ? base : nil
+    }
+
+    static func highestPlace(in range: AddressRange, size: UInt64, alignment: UInt64) -> UInt64? {
+        guard range.size >= size else { return nil }
+        let base = alignDown(range.limit - size, alignment)
+        return base >= range.start ? base : nil
     }
 }

@@ -1,9 +1,10 @@
 import VMConfig
 
-/// Placement fixed before boot by the toolstack: the ECAM at `ecam.base`, or on the first
-/// 256 MiB boundary of the hole; on xen the hole is sized to exactly what the ECAM and the
-/// 32-bit resources need (so RAM is never relocated), and every resource that may live above
-/// 4 GiB goes there. A layout that does not fit is an error, not a partial plan.
+/// Placement fixed before boot by the toolstack: the ECAM at `ecam.base` or where it packs the
+/// 32-bit resources most densely around it, at the start of the hole (`packDensely`); on xen the hole
+/// is sized to exactly what the ECAM and the 32-bit resources need (so RAM is never relocated),
+/// and every resource that may live above 4 GiB goes there. A layout that does not fit is an
+/// error, not a partial plan.
 struct ToolstackPolicy: PlacementRules {
     let config: MachineConfig
 
@@ -73,6 +74,13 @@ struct ToolstackPolicy: PlacementRules {
                                                  misfits: [LayoutError.Misfit(id: "ecam", what: "ECAM", size: config.ecam.size)])
                 continue
             }
+            if let dense = packDensely(low, hole: hole, ecam: ecam, ecamIsGiven: config.ecam.base != nil) {
+                return MemoryAssignment(lowRAMEnd: lowRAMEnd, relocatedRAM: 0, hole: hole, ecam: dense.ecam,
+                                        mmio32: MemoryPlacement.mmio32(hole: hole, ecam: dense.ecam), mmio64: nil,
+                                        addresses: dense.addresses)
+            }
+            // Dense packing is greedy: where it finds no room, the ECAM first and every resource at
+            // the lowest place that fits, which fits whenever any largest-alignment-first packing does.
             let mmio32 = MemoryPlacement.mmio32(hole: hole, ecam: ecam)
             var assignment = MemoryAssignment(lowRAMEnd: lowRAMEnd, relocatedRAM: 0, hole: hole, ecam: ecam,
                                               mmio32: mmio32, mmio64: nil)
@@ -91,6 +99,59 @@ struct ToolstackPolicy: PlacementRules {
                 misfits: misfits) { .lowWindowTooSmall(needed: $0, available: $1, window: hole, misfits: $2) }
         }
         throw lastFailure ?? .lowWindowTooSmall(needed: neededLowerBound, available: 0, window: nil, misfits: low.map(LayoutError.Misfit.init))
+    }
+
+    /// The 32-bit resources packed as one block around the ECAM, so that the span they take is
+    /// close to the sum of their sizes and the free rest of the hole stays in one piece.
+    /// A given ECAM stays where it is; otherwise it goes on the 256 MiB boundary that gives the
+    /// smallest block starting less than 256 MiB above the hole's start (its alignment slack),
+    /// the lowest such boundary on a tie. nil when something does not fit.
+    static func packDensely(_ low: [Request], hole: AddressRange, ecam: AddressRange,
+                            ecamIsGiven: Bool) -> (ecam: AddressRange, addresses: [ResourceOwner: UInt64])? {
+        let low = low.sorted(by: denseOrder)
+        if ecamIsGiven {
+            return packBlock(low, hole: hole, fixed: hole.overlaps(ecam) ? ecam : nil).map { (ecam, $0.addresses) }
+        }
+        var best: (block: AddressRange, ecam: AddressRange, addresses: [ResourceOwner: UInt64])?
+        var base = alignUp(hole.start, FixedRanges.ecamAlignment)
+        while base < hole.limit, hole.limit - base >= ecam.size {
+            let candidate = AddressRange(start: base, size: ecam.size)
+            if let packed = packBlock(low, hole: hole, fixed: candidate),
+               packed.block.start - hole.start < FixedRanges.ecamAlignment,
+               best.map({ packed.block.size < $0.block.size }) ?? true {
+                best = (packed.block, candidate, packed.addresses)
+            }
+            base += FixedRanges.ecamAlignment
+        }
+        return best.map { ($0.ecam, $0.addresses) }
+    }
+
+    /// In the given order (`denseOrder`), each resource where it grows the block least
+    /// (`RangeAllocator`'s `allocate(beside:)`), the block starting from `fixed` (the ECAM) or, without one, from the
+    /// first resource at the end of the hole with less slack.
+    static func packBlock(_ low: [Request], hole: AddressRange,
+                          fixed: AddressRange?) -> (block: AddressRange, addresses: [ResourceOwner: UInt64])? {
+        var allocator = RangeAllocator(MemoryPlacement.mmio32(hole: hole, ecam: fixed), discipline: .firstFit)
+        var block = fixed
+        var addresses: [ResourceOwner: UInt64] = [:]
+        for request in low {
+            let placed = block.map { allocator.allocate(size: request.size, alignment: request.alignment, beside: $0) }
+                ?? allocator.allocateAtEnd(size: request.size, alignment: request.alignment)
+            guard let base = placed else { return nil }
+            addresses[request.owner] = base
+            let piece = AddressRange(start: base, size: request.size)
+            block = block.map { AddressRange(start: min($0.start, base), limit: max($0.limit, piece.limit)) } ?? piece
+        }
+        return block.map { ($0, addresses) } ?? (AddressRange(start: hole.start, size: 1), addresses)
+    }
+
+    /// Largest alignment first; of equal alignment, those whose size is a multiple of it first:
+    /// packed upward they leave the next place aligned, where a window with a smaller tail
+    /// (256 MiB + 1 MiB) would leave a gap before the next 256 MiB-aligned piece.
+    static func denseOrder(_ a: Request, _ b: Request) -> Bool {
+        let (aWhole, bWhole) = (a.size % a.alignment == 0, b.size % b.alignment == 0)
+        if a.alignment == b.alignment && aWhole != bWhole { return aWhole }
+        return placementOrder(a, b)
     }
 
     /// QEMU's hole is where its RAM split puts it, and so is Xen's when mmio_hole is given. Otherwise

@@ -1,6 +1,7 @@
 import Layout
 import Testing
 import VMConfig
+import VMCorpus
 
 /// Random trees (RandomTreeTests) with some endpoints turned into identity-placed passthrough
 /// devices at random host addresses: memory BARs anywhere from 0xC0000000 to 2^41 (so some land

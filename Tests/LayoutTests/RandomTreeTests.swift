@@ -1,6 +1,7 @@
 import Layout
 import Testing
 import VMConfig
+import VMCorpus
 
 /// Random PCI trees: root ports on PCI0 and on up to two expanders, switches up to four levels
 /// deep, PCI bridges with conventional buses (and PCI bridges on those), endpoints everywhere,

@@ -74,7 +74,7 @@ struct ToolstackPolicy: PlacementRules {
                                                  misfits: [LayoutError.Misfit(id: "ecam", what: "ECAM", size: config.ecam.size)])
                 continue
             }
-            if let dense = packDensely(low, hole: hole, ecam: ecam, ecamIsGiven: config.ecam.base != nil) {
+            if let dense = packDensely(low, hole: hole, ecam: ecam, ecamIsGiven: config.ecam.base != nil, taken: fixed) {
                 return MemoryAssignment(lowRAMEnd: lowRAMEnd, relocatedRAM: 0, hole: hole, ecam: dense.ecam,
                                         mmio32: MemoryPlacement.mmio32(hole: hole, ecam: dense.ecam), mmio64: nil,
                                         addresses: dense.addresses)
@@ -106,17 +106,19 @@ struct ToolstackPolicy: PlacementRules {
     /// A given ECAM stays where it is; otherwise it goes on the 256 MiB boundary that gives the
     /// smallest block starting less than 256 MiB above the hole's start (its alignment slack),
     /// the lowest such boundary on a tie. nil when something does not fit.
-    static func packDensely(_ low: [Request], hole: AddressRange, ecam: AddressRange,
-                            ecamIsGiven: Bool) -> (ecam: AddressRange, addresses: [ResourceOwner: UInt64])? {
+    /// `taken`: the identity BARs and the windows fixed around them, which neither the ECAM nor
+    /// any resource may overlap.
+    static func packDensely(_ low: [Request], hole: AddressRange, ecam: AddressRange, ecamIsGiven: Bool,
+                            taken: [AddressRange] = []) -> (ecam: AddressRange, addresses: [ResourceOwner: UInt64])? {
         let low = low.sorted(by: denseOrder)
         if ecamIsGiven {
-            return packBlock(low, hole: hole, fixed: hole.overlaps(ecam) ? ecam : nil).map { (ecam, $0.addresses) }
+            return packBlock(low, hole: hole, fixed: hole.overlaps(ecam) ? ecam : nil, taken: taken).map { (ecam, $0.addresses) }
         }
         var best: (block: AddressRange, ecam: AddressRange, addresses: [ResourceOwner: UInt64])?
         var base = alignUp(hole.start, FixedRanges.ecamAlignment)
         while base < hole.limit, hole.limit - base >= ecam.size {
             let candidate = AddressRange(start: base, size: ecam.size)
-            if let packed = packBlock(low, hole: hole, fixed: candidate),
+            if !taken.contains(where: candidate.overlaps), let packed = packBlock(low, hole: hole, fixed: candidate, taken: taken),
                packed.block.start - hole.start < FixedRanges.ecamAlignment,
                best.map({ packed.block.size < $0.block.size }) ?? true {
                 best = (packed.block, candidate, packed.addresses)
@@ -129,9 +131,9 @@ struct ToolstackPolicy: PlacementRules {
     /// In the given order (`denseOrder`), each resource where it grows the block least
     /// (`RangeAllocator`'s `allocate(beside:)`), the block starting from `fixed` (the ECAM) or, without one, from the
     /// first resource at the end of the hole with less slack.
-    static func packBlock(_ low: [Request], hole: AddressRange,
-                          fixed: AddressRange?) -> (block: AddressRange, addresses: [ResourceOwner: UInt64])? {
-        var allocator = RangeAllocator(MemoryPlacement.mmio32(hole: hole, ecam: fixed), discipline: .firstFit)
+    static func packBlock(_ low: [Request], hole: AddressRange, fixed: AddressRange?,
+                          taken: [AddressRange] = []) -> (block: AddressRange, addresses: [ResourceOwner: UInt64])? {
+        var allocator = RangeAllocator(MemoryPlacement.mmio32(hole: hole, ecam: fixed), discipline: .firstFit, skipping: taken)
         var block = fixed
         var addresses: [ResourceOwner: UInt64] = [:]
         for request in low {
@@ -181,6 +183,8 @@ struct ToolstackPolicy: PlacementRules {
             base += FixedRanges.ecamAlignment
         }
         let window = AddressRange(start: base, size: size)
+        // Fixed ranges can push the automatic place past the hole: then there is none in it.
+        if config.ecam.base == nil && window.limit > hole.limit { return nil }
         let highRAM = config.guestRAM > lowRAMEnd
             ? AddressRange(start: FixedRanges.fourGiB, size: config.guestRAM - lowRAMEnd) : nil
         let accepted = "a 256M-aligned base in the 32-bit hole \(hole) or above high RAM"

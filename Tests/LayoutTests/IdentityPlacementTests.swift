@@ -52,8 +52,10 @@ struct IdentityPlacementTests {
 
     /// Toolstack, QEMU with 2G: low RAM ends at 0x80000000 and the hole is [0x80000000, 0xFEC00000).
     /// The ECAM's first 256M boundary, 0x80000000, is gpu0's page range [0x80000000, 0x81000000): it
-    /// moves to the next, 0x90000000. First-fit in the 32-bit window less the fixed range, largest
-    /// first: other0 BAR0 (16M) at 0x81000000, then the AHCI's 4K BAR5 at 0x82000000. Above 4G
+    /// moves to the next, 0x90000000. The dense packing then grows one block from the ECAM, each
+    /// resource, largest first, on the side of the block with less free room (below: the 240M of
+    /// [0x81000000, 0x90000000) left by the fixed range; above: 1.5G): other0 BAR0 (16M) right
+    /// below the ECAM at 0x8F000000, then the AHCI's 4K BAR5 right below it at 0x8EFFF000. Above 4G
     /// (no high RAM) the window starts at 0x100000000; other0 BAR2 takes its start. Its size: the
     /// demand packed past the fixed range's GiB-rounded end 0x840000000 needs 0x840000000 -
     /// 0x100000000 + 256M, rounded to 30G, below the 32G default: [0x100000000, 0x900000000).
@@ -62,8 +64,8 @@ struct IdentityPlacementTests {
         #expect(Self.address(plan, "gpu0", 0) == 0x8000_0000)
         #expect(Self.address(plan, "gpu0", 2) == 0x8_0000_0000)
         #expect(plan.ecam?.base == 0x9000_0000)
-        #expect(Self.address(plan, "other0", 0) == 0x8100_0000)
-        #expect(Self.address(plan, "ich9-ahci", 5) == 0x8200_0000)
+        #expect(Self.address(plan, "other0", 0) == 0x8F00_0000)
+        #expect(Self.address(plan, "ich9-ahci", 5) == 0x8EFF_F000)
         #expect(Self.address(plan, "other0", 2) == 0x1_0000_0000)
         #expect(plan.windows.mmio64 == AddressRange(start: 0x1_0000_0000, limit: 0x9_0000_0000))
         #expect(plan.functions.first { $0.id == "gpu0" }?.bars.allSatisfy(\.isFixed) == true)

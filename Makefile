@@ -20,6 +20,9 @@ include Firmware/firmware.mk
 # The boot tests' guest (initramfs) and boot-test; `make test` runs them too.
 include boot-test.mk
 
+# The fuzz targets: fuzz, fuzz-build, fuzz-smoke (20 s each, part of `make test`).
+include fuzz.mk
+
 # apt-get update runs once, and only when a package is missing.
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -36,8 +39,9 @@ build: deps
 
 # The firmware smoke boots run first so that swift test's summary is the last line: the boot
 # code alone (no hand-off block: it halts), then Firmware/smoke.toml's image without a kernel
-# (it applies the plan and powers off). swift test then runs every suite, the Linux boots too.
-test: deps firmware-smoke
+# (it applies the plan and powers off), and each fuzz target for 20 s. swift test then runs every
+# suite, the Linux boots too.
+test: deps firmware-smoke fuzz-smoke
 	$(SWIFT) build --build-tests
 	rm -rf .build/smoke && $(GUESTFW) build Firmware/smoke.toml -o .build/smoke >/dev/null
 	Firmware/run-smoke.sh .build/smoke/firmware.bin power-off "guestfw firmware: plan applied" \

@@ -4,15 +4,15 @@
 # committed). Exits non-zero when any target found a crash, a hang (an input running past
 # FUZZ_TIMEOUT seconds) or a memory blow-up; the input is left in Fuzz/crashes/ and the log in
 # Fuzz/.build/logs/. Prints one line per target: executions, exec/s, coverage (cov/ft).
-# Usage: scripts/fuzz.sh SECONDS [JOBS]   (build first: make fuzz-build)
+# Usage: [FUZZ_TARGETS="FuzzTOML ..."] scripts/fuzz.sh SECONDS [JOBS]   (build first: make fuzz-build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=$1
 jobs=${2:-2}
 timeout=${FUZZ_TIMEOUT:-25}
 bin=Fuzz/.build/debug
-targets="FuzzTOML FuzzJSON FuzzDescription FuzzTables FuzzELF FuzzSysfs"
-scripts/fuzz-corpus.sh Fuzz/.build/seeds >/dev/null
+targets=${FUZZ_TARGETS:-"FuzzTOML FuzzJSON FuzzDescription FuzzTables FuzzELF FuzzSysfs"}
+scripts/fuzz-corpus.sh Fuzz/.build/seeds "${FUZZ_ELF:-Firmware/build/firmware.elf}" >/dev/null
 mkdir -p Fuzz/crashes Fuzz/.build/logs
 export SWIFT_BACKTRACE=enable=no
 

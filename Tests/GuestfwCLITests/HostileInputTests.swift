@@ -62,6 +62,26 @@ struct HostileInputTests {
         #expect(run.filesAfter == ["vm.toml"])
     }
 
+    /// The same as one JSON object (some 3.4 million keys): read and refused alike. How fast
+    /// is `make bench`'s business (guestfw-bench --large-inputs), not this test's.
+    @Test func fiftyMegabytesOfUnknownJSONKeysAreCappedAtFiftyErrors() throws {
+        var bytes = Array("{\"memory\": \"2G\"".utf8)
+        bytes.reserveCapacity(50_000_100)
+        var index = 0
+        while bytes.count < 50_000_000 {
+            bytes += ", \"k\(index)\": 1".utf8
+            index += 1
+        }
+        bytes += "}\n".utf8
+        let run = try Self.run(["plan", "vm.json"], bytes: ["vm.json": bytes])
+        #expect(run.exitCode == 2)
+        let lines = run.stderr.split(separator: "\n")
+        #expect(lines.count == 51)
+        #expect(lines.first == "guestfw: error: vm.json:1: k0: unknown key; accepted: the keys name, vmm, memory, vcpus, phys_bits, ecam, mmio, acpi, xen, host_bridge, root_port, switch, pci_bridge, device")
+        #expect(lines.last == "vm.json: and \(index - 50) more errors (only the first 50 are shown)")
+        #expect(run.filesAfter == ["vm.json"])
+    }
+
     /// A 50 MB JSON array of numbers: refused at the element limit, without reading 25 million
     /// values into memory.
     @Test func fiftyMegabyteJSONArrayIsRefusedAtTheElementLimit() throws {

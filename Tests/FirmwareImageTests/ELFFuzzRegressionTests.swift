@@ -11,10 +11,9 @@ struct ELFFuzzRegressionTests {
     /// fuzzer, 1.9 GB of memory). The same mutation, made here on the boot ELF of this build.
     @Test func aSegmentPastTheEndOfTheFileIsRefused() throws {
         var elf = try BootFirmware.bytes()
-        let phoff = Int(elf[28]) | Int(elf[29]) << 8 | Int(elf[30]) << 16 | Int(elf[31]) << 24
-        let fileSize: UInt32 = 0x332e_646c
-        for byte in 0..<4 { elf[phoff + 16 + byte] = UInt8(truncatingIfNeeded: fileSize >> (8 * byte)) }
-        let offset = Int(elf[phoff + 4]) | Int(elf[phoff + 5]) << 8 | Int(elf[phoff + 6]) << 16 | Int(elf[phoff + 7]) << 24
+        let phoff = Self.word(elf, at: 28)
+        Self.setWord(&elf, at: phoff + 16, to: 0x332e_646c)
+        let offset = Self.word(elf, at: phoff + 4)
         let problem = "program header 0 runs past the end of the file: 0x332e646c bytes at offset 0x\(String(offset, radix: 16)), in a file of \(elf.count) bytes"
         #expect(throws: FirmwareImageError.malformedELF(problem: problem)) {
             try FirmwareELF.addingHandoff(Sample.block, at: 0xFFFE_0000, to: elf)
@@ -24,4 +23,40 @@ struct ELFFuzzRegressionTests {
         }
         #expect("\(FirmwareImageError.malformedELF(problem: problem))" == "the boot firmware ELF is malformed: " + problem)
     }
+
+    /// Fuzz/Corpus/FuzzELF/segment-aligned-to-4g: the boot ELF with its first segment's
+    /// p_align made 0xffffff00. The hand-off segment goes at an offset congruent to its address
+    /// modulo that alignment: gigabytes of file (a timeout, then 4 GB asked of malloc). 2^31, a
+    /// power of two, did the same; so did a section's alignment for a section that moves.
+    @Test(arguments: [UInt32(0xFFFF_FF00), 0x8000_0000, 0x2_0000])
+    func aSegmentAlignedPast64KiBIsRefused(_ alignment: UInt32) throws {
+        var elf = try BootFirmware.bytes()
+        let phoff = Self.word(elf, at: 28)
+        Self.setWord(&elf, at: phoff + 28, to: alignment)
+        #expect(throws: FirmwareImageError.unsupportedELF(
+            problem: "has a loadable segment (program header 0) aligned to 0x\(String(alignment, radix: 16)) bytes (a power of two up to 0x10000 is supported)")) {
+            try FirmwareELF.addingHandoff(Sample.block, at: 0xFFFE_0000, to: elf)
+        }
+    }
+
+    @Test func aSectionAlignedPast64KiBIsRefused() throws {
+        var elf = try BootFirmware.bytes()
+        let shoff = Self.word(elf, at: 32)
+        let names = Int(elf[50]) | Int(elf[51]) << 8
+        Self.setWord(&elf, at: shoff + 40 * names + 32, to: 0x8000_0000)
+        #expect(throws: FirmwareImageError.unsupportedELF(
+            problem: "has the section '.shstrtab' aligned to 0x80000000 bytes (a power of two up to 0x10000 is supported)")) {
+            try FirmwareELF.addingHandoff(Sample.block, at: 0xFFFE_0000, to: elf)
+        }
+    }
+
+    /// The little-endian 32-bit word at `offset` of an ELF32 file.
+    static func word(_ bytes: [UInt8], at offset: Int) -> Int {
+        (0..<4).reduce(0) { $0 | Int(bytes[offset + $1]) << (8 * $1) }
+    }
+
+    static func setWord(_ bytes: inout [UInt8], at offset: Int, to value: UInt32) {
+        for byte in 0..<4 { bytes[offset + byte] = UInt8(truncatingIfNeeded: value >> (8 * byte)) }
+    }
 }
+

@@ -50,6 +50,31 @@ struct ELFFuzzRegressionTests {
         }
     }
 
+    /// Fuzz/Corpus/FuzzELF/empty-section-at-1g: the boot ELF with `.text16` (section 6) made
+    /// empty at offset 0x4e004f00, and its segment holding 0x800 file bytes for 0x100 loaded.
+    /// The writer kept the offset: a 1.3 GB ELF (out of memory under the fuzzer).
+    @Test func anEmptySectionPastTheEndOfTheFileIsRefused() throws {
+        var elf = try BootFirmware.bytes()
+        let section6 = Self.word(elf, at: 32) + 40 * 6
+        Self.setWord(&elf, at: section6 + 16, to: 0x4e00_4f00)
+        Self.setWord(&elf, at: section6 + 20, to: 0)
+        #expect(throws: FirmwareImageError.malformedELF(
+            problem: "section 6 ('.text16') starts past the end of the file: offset 0x4e004f00, in a file of \(elf.count) bytes")) {
+            try FirmwareELF.addingHandoff(Sample.block, at: 0xFFFE_0000, to: elf)
+        }
+    }
+
+    @Test func aSegmentWithMoreFileBytesThanItLoadsIsRefused() throws {
+        var elf = try BootFirmware.bytes()
+        let phdr1 = Self.word(elf, at: 28) + 32
+        let memorySize = Self.word(elf, at: phdr1 + 20)
+        Self.setWord(&elf, at: phdr1 + 16, to: UInt32(memorySize + 0x700))
+        #expect(throws: FirmwareImageError.malformedELF(
+            problem: "program header 1 holds more file bytes (0x\(String(memorySize + 0x700, radix: 16))) than it loads (0x\(String(memorySize, radix: 16)))")) {
+            try FirmwareELF.addingHandoff(Sample.block, at: 0xFFFE_0000, to: elf)
+        }
+    }
+
     /// The little-endian 32-bit word at `offset` of an ELF32 file.
     static func word(_ bytes: [UInt8], at offset: Int) -> Int {
         (0..<4).reduce(0) { $0 | Int(bytes[offset + $1]) << (8 * $1) }

@@ -66,6 +66,18 @@ if arguments.first == "--boot" {
     exit(0)
 }
 
+if arguments.first == "--large-inputs" {
+    guard arguments.count == 2 else {
+        print("usage: guestfw-bench --large-inputs GUESTFW")
+        exit(2)
+    }
+    do { try benchLargeInputs(guestfw: arguments[1]) } catch {
+        print("large-input timing failed: \(error.localizedDescription)")
+        exit(1)
+    }
+    exit(0)
+}
+
 print("plan time (release build, median)")
 for policy in PlacementPolicy.allCases {
     let defaultTime = timePlans(DefaultVM.config(policyOverride: policy), runs: 51)

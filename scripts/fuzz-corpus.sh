@@ -19,9 +19,13 @@ for dir in Tables/*/; do
   cp "$dir/vm.toml" "$out/FuzzTOML/$name.toml"
   # FuzzDescription reads its first byte as the format: even for TOML, odd for JSON.
   { printf 'T'; cat "$dir/vm.toml"; } > "$out/FuzzDescription/$name.toml"
-  python3 -c 'import json, sys, tomllib; print(json.dumps(tomllib.load(open(sys.argv[1], "rb")), indent=1))' \
-    "$dir/vm.toml" > "$out/FuzzJSON/$name.vm.json"
-  { printf 'J'; cat "$out/FuzzJSON/$name.vm.json"; } > "$out/FuzzDescription/$name.json"
+  # The same description as JSON, where Python 3.11's tomllib is there to convert it.
+  if python3 -c 'import json, sys, tomllib; print(json.dumps(tomllib.load(open(sys.argv[1], "rb")), indent=1))' \
+    "$dir/vm.toml" > "$out/FuzzJSON/$name.vm.json" 2>/dev/null; then
+    { printf 'J'; cat "$out/FuzzJSON/$name.vm.json"; } > "$out/FuzzDescription/$name.json"
+  else
+    rm -f "$out/FuzzJSON/$name.vm.json"
+  fi
   for f in plan.json toolstack.json; do [ -f "$dir/$f" ] && cp "$dir/$f" "$out/FuzzJSON/$name.$f"; done
   for table in "$dir"/acpi/*; do
     case $table in *.dsl) continue;; esac

@@ -25,6 +25,8 @@ include boot-test.mk
 
 # make install / uninstall / install-test; `make test` runs install-test too.
 include install.mk
+# The fuzz targets: fuzz, fuzz-build, fuzz-smoke (20 s each, part of `make test`).
+include fuzz.mk
 
 # apt-get update runs once, and only when a package is missing.
 deps:
@@ -42,8 +44,9 @@ build: deps
 
 # The firmware smoke boots run first so that swift test's summary is the last line: the boot
 # code alone (no hand-off block: it halts), then Firmware/smoke.toml's image without a kernel
-# (it applies the plan and powers off). swift test then runs every suite, the Linux boots too.
-test: deps firmware-smoke
+# (it applies the plan and powers off), and each fuzz target for 20 s. swift test then runs every
+# suite, the Linux boots too.
+test: deps firmware-smoke fuzz-smoke
 	$(SWIFT) build --build-tests
 	rm -rf .build/smoke && $(GUESTFW) build Firmware/smoke.toml -o .build/smoke >/dev/null
 	Firmware/run-smoke.sh .build/smoke/firmware.bin power-off "guestfw firmware: plan applied" \
@@ -83,14 +86,15 @@ bless: build
 	done
 
 # Plan time, hole use and density, build time (the Swift runtime and Foundation linked
-# statically: 25-26 MiB peak for the 200-port build instead of 30-32 MiB), then boot timing
-# (reset → kernel entry → init → power-off) of the default example with guestfw's image beside
-# QEMU's own SeaBIOS.
+# statically: 25-26 MiB peak for the 200-port build instead of 30-32 MiB), 50 MB descriptions of
+# unknown keys refused, then boot timing (reset → kernel entry → init → power-off) of the default
+# example with guestfw's image beside QEMU's own SeaBIOS.
 bench: deps firmware initramfs
 	$(SWIFT) build $(RELEASE_FLAGS) --product guestfw-bench
 	$(SWIFT) build $(RELEASE_FLAGS) --product guestfw
 	$(BENCH) Tables
 	$(BENCH) --build .build/release/guestfw
+	$(BENCH) --large-inputs .build/release/guestfw
 	$(BENCH) --boot .build/release/guestfw Tables/default/vm.toml $(KERNEL_DIR)/vmlinuz $(BOOT_INITRAMFS)
 
 kernel: deps

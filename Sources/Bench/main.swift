@@ -82,6 +82,7 @@ runMode("--corpus", "DIR", "writing the corpus") { directory in
     for entry in VMCorpus.entries() { try entry.toml.write(toFile: "\(directory)/\(entry.name).toml", atomically: true, encoding: .utf8) }
 }
 runMode("--build", "GUESTFW", "build timing") { try BuildTiming.print(guestfw: $0, runs: 21) }
+runMode("--large-inputs", "GUESTFW", "large-input timing") { try benchLargeInputs(guestfw: $0) }
 
 /// The generated 200-port VM (VMCorpus.ports): reading and validating it is part of every command.
 let toml = VMCorpus.ports(200)

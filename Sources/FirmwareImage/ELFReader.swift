@@ -13,7 +13,37 @@ enum ELFReader {
         let elf = try LibELF.check(elf_memory(base, bytes.count), "elf_memory")
         defer { elf_end(elf) }
         try requireELF32(elf)
-        return try read(elf)
+        let file = try read(elf)
+        try checkSegmentsInFile(file.programHeaders, size: bytes.count)
+        try checkSectionsInFile(file.sections, size: bytes.count)
+        return file
+    }
+
+    /// libelf reads program headers without looking at what they point to, and the writer
+    /// keeps them: a segment claiming 800 MB of a 30 KB file made `build` write (and the flat
+    /// image copy) 800 MB. Every segment's file bytes must lie in the file, and be no more than
+    /// it loads (ELF: p_filesz may not exceed p_memsz).
+    private static func checkSegmentsInFile(_ headers: [GElf_Phdr], size: Int) throws {
+        for (index, phdr) in headers.enumerated() where phdr.p_filesz > 0 {
+            let (end, overflow) = phdr.p_offset.addingReportingOverflow(phdr.p_filesz)
+            if overflow || end > UInt64(size) {
+                throw FirmwareImageError.malformedELF(
+                    problem: "program header \(index) runs past the end of the file: 0x\(String(phdr.p_filesz, radix: 16)) bytes at offset 0x\(String(phdr.p_offset, radix: 16)), in a file of \(size) bytes")
+            }
+            if phdr.p_filesz > phdr.p_memsz {
+                throw FirmwareImageError.malformedELF(
+                    problem: "program header \(index) holds more file bytes (0x\(String(phdr.p_filesz, radix: 16))) than it loads (0x\(String(phdr.p_memsz, radix: 16)))")
+            }
+        }
+    }
+
+    /// Likewise a section's offset, even an empty section's: the writer keeps offsets, and an
+    /// empty section at 1.3 GB made a 1.3 GB ELF (found by FuzzELF).
+    private static func checkSectionsInFile(_ sections: [ELFSection], size: Int) throws {
+        for (index, section) in sections.enumerated() where section.header.sh_offset > UInt64(size) {
+            throw FirmwareImageError.malformedELF(
+                problem: "section \(index) ('\(section.name)') starts past the end of the file: offset 0x\(String(section.header.sh_offset, radix: 16)), in a file of \(size) bytes")
+        }
     }
 
     private static func requireELF32(_ elf: OpaquePointer) throws {

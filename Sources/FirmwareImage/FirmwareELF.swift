@@ -52,6 +52,23 @@ public enum FirmwareELF {
         if file.programHeaders.count + 1 >= Int(PN_XNUM) {
             throw FirmwareImageError.unsupportedELF(problem: "has \(file.programHeaders.count) program headers")
         }
+        try checkAlignments(file)
+    }
+
+    /// The new segment is placed at an offset congruent to its address modulo the segments'
+    /// alignment, and a moved section at a multiple of its own: an alignment of 2^31 made a 30 KB
+    /// ELF grow to gigabytes (found by FuzzELF). Linkers use powers of two up to a page or a
+    /// few; one ROM bank (64 KiB) bounds what the file may grow by.
+    private static func checkAlignments(_ file: ELFFile) throws {
+        func supported(_ alignment: UInt64) -> Bool { alignment <= FlatImage.bank && alignment & (alignment &- 1) == 0 }
+        for (index, phdr) in file.programHeaders.enumerated() where phdr.p_type == UInt32(PT_LOAD) && !supported(phdr.p_align) {
+            throw FirmwareImageError.unsupportedELF(
+                problem: "has a loadable segment (program header \(index)) aligned to 0x\(String(phdr.p_align, radix: 16)) bytes (a power of two up to 0x10000 is supported)")
+        }
+        for section in file.sections where !supported(section.header.sh_addralign) {
+            throw FirmwareImageError.unsupportedELF(
+                problem: "has the section '\(section.name)' aligned to 0x\(String(section.header.sh_addralign, radix: 16)) bytes (a power of two up to 0x10000 is supported)")
+        }
     }
 
     /// The headers change (one more program header, new table offsets): a segment that loads

@@ -90,28 +90,32 @@ struct FieldReader {
         self.location = location
         self.diagnostics = diagnostics
         self.knownKeys = knownKeys
+        // One pass, one hash a key: a table may hold millions of unknown keys.
+        let knownSet = Set(knownKeys)
         var known: [String: ConfigNode] = [:]
-        for entry in table.entries where knownKeys.contains(entry.key) && known[entry.key] == nil {
-            known[entry.key] = entry.node
+        for entry in table.entries {
+            if knownSet.contains(entry.key) {
+                if known[entry.key] == nil { known[entry.key] = entry.node }
+            } else {
+                Self.reportUnknown(entry, path: path, knownKeys: knownKeys, diagnostics)
+            }
         }
         self.known = known
-        reportUnknownKeys()
     }
 
-    func field(_ key: String) -> String { path.isEmpty ? key : path + "." + key }
+    func field(_ key: String) -> String { Self.field(key, in: path) }
+    static func field(_ key: String, in path: String) -> String { path.isEmpty ? key : path + "." + key }
     func node(_ key: String) -> ConfigNode? { known[key] ?? (knownKeys.contains(key) ? nil : table[key]) }
 
-    private func reportUnknownKeys() {
-        for entry in table.entries where !knownKeys.contains(entry.key) {
-            // Past the reported errors only the count matters: no suggestion is looked for.
-            diagnostics.append({
-                var accepted = "the keys " + knownKeys.joined(separator: ", ")
-                if let guess = closest(entry.key, among: knownKeys) { accepted = "did you mean \"\(guess)\"? " + accepted }
-                return ConfigError(
-                    file: diagnostics.file, location: entry.keyLocation ?? entry.node.location, field: field(shortened(entry.key)),
-                    value: nil, problem: "unknown key", accepted: accepted)
-            }())
-        }
+    private static func reportUnknown(_ entry: ConfigTable.Entry, path: String, knownKeys: [String], _ diagnostics: Diagnostics) {
+        // Past the reported errors only the count matters: no suggestion is looked for.
+        diagnostics.append({
+            var accepted = "the keys " + knownKeys.joined(separator: ", ")
+            if let guess = closest(entry.key, among: knownKeys) { accepted = "did you mean \"\(guess)\"? " + accepted }
+            return ConfigError(
+                file: diagnostics.file, location: entry.keyLocation ?? entry.node.location, field: field(shortened(entry.key), in: path),
+                value: nil, problem: "unknown key", accepted: accepted)
+        }())
     }
 
     /// The node of `key`, or nil after refusing a null or an out-of-range number there, which

@@ -81,7 +81,8 @@ public enum PointerFields {
                     Field(name: "Checksum", offset: 9, size: 1)].filter { $0.offset + $0.size <= length }
         case "XSDT", "RSDT":
             let width = signature == "XSDT" ? 8 : 4
-            let entries = (TableCheck.headerLength..<length).filter { ($0 - TableCheck.headerLength) % width == 0 && $0 + width <= length }
+            // Whole entries only; none when `length` is short of a header (an unchecked table).
+            let entries = stride(from: TableCheck.headerLength, through: length - width, by: width)
             return entries.enumerated().map { Field(name: "Entry[\($0.offset)]", offset: $0.element, size: width) }
                 + [Field(name: "Checksum", offset: 9, size: 1)]
         default:

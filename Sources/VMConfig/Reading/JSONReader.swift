@@ -11,9 +11,10 @@
 /// of array elements in one document is capped (`maximumArrayElements`).
 public enum JSONReader {
     public static func read(_ text: String) throws(ConfigSyntaxError) -> ConfigTable {
-        var parser = JSONParser(text)
-        defer { parser.finish() }
-        return try parser.parseDocument()
+        try SourceCursor.reading(text) { cursor throws(ConfigSyntaxError) in
+            var parser = JSONParser(cursor)
+            return try parser.parseDocument()
+        }
     }
 }
 
@@ -27,13 +28,8 @@ struct JSONParser {
     /// Array elements read so far, in all arrays (see `ReaderLimits`).
     private var arrayElements = 0
 
-    init(_ text: String) {
-        cursor = SourceCursor(text)
-    }
-
-    /// Frees the source buffer; the parser cannot be used afterwards.
-    func finish() {
-        cursor.deallocate()
+    init(_ cursor: SourceCursor) {
+        self.cursor = cursor
     }
 
     mutating func parseDocument() throws(ConfigSyntaxError) -> ConfigTable {
@@ -82,7 +78,7 @@ struct JSONParser {
         defer { nesting -= 1 }
         cursor.advance()
         var entries: [ConfigTable.Entry] = []
-        var keyLines: [String: Int] = [:]
+        var keys = KeyIndex()
         skipWhitespace()
         if cursor.current == SourceByte.rightBrace {
             cursor.advance()
@@ -97,7 +93,8 @@ struct JSONParser {
             }
             let key = try parseString()
             // One hash per key: a document may have millions of them.
-            if let firstLine = keyLines.updateValue(keyLocation.line, forKey: key) {
+            if let first = keys.insertIfAbsent(key, isKey: { entries[$0].key == key }) {
+                let firstLine = entries[first].keyLocation?.line ?? 0
                 throw ConfigSyntaxError(
                     "duplicate key '\(key)' on line \(keyLocation.line): already defined on line \(firstLine)",
                     at: keyLocation)

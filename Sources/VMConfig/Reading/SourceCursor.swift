@@ -4,9 +4,10 @@
 /// is ASCII, and grapheme breaking would make a large file slow to read. The cursor counts lines
 /// as it moves, so that any value's location is known without a second pass.
 ///
-/// The bytes live in a buffer that the cursor allocates and `deallocate()` frees: an array would
-/// be retained and released on every byte read in a debug build, which made reading a 1 MB file
-/// several times slower. The readers own their cursor and free it before returning.
+/// The bytes are the text's own UTF-8 storage, borrowed for the length of one read
+/// (`reading(_:_:)`): an array would be retained and released on every byte read in a debug
+/// build, which made reading a 1 MB file several times slower, and a copy of a 50 MB file is
+/// 50 MB more.
 struct SourceCursor {
     let bytes: UnsafeBufferPointer<UInt8>
     private(set) var offset = 0
@@ -18,14 +19,19 @@ struct SourceCursor {
     private var columnCacheOffset = 0
     private var columnCacheValue = 1
 
-    init(_ text: String) {
-        let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: text.utf8.count)
-        _ = storage.initialize(from: text.utf8)
-        bytes = UnsafeBufferPointer(storage)
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
     }
 
-    func deallocate() {
-        bytes.deallocate()
+    /// `body` with a cursor at the start of `text`; the cursor must not outlive it.
+    static func reading<Result>(
+        _ text: String, _ body: (SourceCursor) throws(ConfigSyntaxError) -> Result
+    ) throws(ConfigSyntaxError) -> Result {
+        var text = text
+        let outcome = text.withUTF8 { bytes in
+            Swift.Result { () throws(ConfigSyntaxError) in try body(SourceCursor(bytes)) }
+        }
+        return try outcome.get()
     }
 
     var isAtEnd: Bool { offset >= bytes.count }

@@ -4,9 +4,10 @@
 /// never needs; they are rejected with a clear message rather than misread as something else.
 public enum TOMLReader {
     public static func read(_ text: String) throws(ConfigSyntaxError) -> ConfigTable {
-        var parser = TOMLParser(text)
-        defer { parser.finish() }
-        return try parser.parseDocument()
+        try SourceCursor.reading(text) { cursor throws(ConfigSyntaxError) in
+            var parser = TOMLParser(cursor)
+            return try parser.parseDocument()
+        }
     }
 }
 
@@ -45,9 +46,13 @@ final class TOMLTableBuilder {
 
     var origin: Origin
     var location: TextPosition
-    /// Entries in the order in which their keys first appear, as the final table keeps them.
-    private var entries: [(key: String, slot: Slot)] = []
-    private var index: [String: Int] = [:]
+    /// The final table's entries, in the order in which their keys first appear. A value is
+    /// stored here at once; a table or an array of tables, which later lines may still add to,
+    /// is in `open` and its entry holds a placeholder until `build`. So the finished table is
+    /// this array itself, not a copy of it (a table may have millions of keys).
+    private var entries: [ConfigTable.Entry] = []
+    private var open: [Int: Item] = [:]
+    private var index = KeyIndex()
 
     init(origin: Origin, location: TextPosition) {
         self.origin = origin
@@ -55,34 +60,52 @@ final class TOMLTableBuilder {
     }
 
     subscript(key: String) -> Slot? {
-        guard let position = index[key] else { return nil }
-        return entries[position].slot
+        guard let position = index.position(of: key, isKey: { entries[$0].key == key }) else { return nil }
+        return slot(at: position)
     }
 
+    private func slot(at position: Int) -> Slot {
+        let entry = entries[position]
+        return Slot(item: open[position] ?? .value(entry.node), keyLocation: entry.keyLocation ?? location)
+    }
+
+    /// Adds `slot` under a key not yet in the table.
     func insert(_ key: String, _ slot: Slot) {
-        index[key] = entries.count
-        entries.append((key, slot))
+        _ = insertIfAbsent(key, slot)
     }
 
-    /// Inserts `slot` unless `key` is already there, hashing the key once (a table may have
-    /// millions of keys); returns the slot already there, if any.
+    /// Inserts `slot` unless `key` is already there, hashing the key once; returns the slot
+    /// already there, if any.
     func insertIfAbsent(_ key: String, _ slot: Slot) -> Slot? {
-        if let position = index.updateValue(entries.count, forKey: key) {
-            index[key] = position
-            return entries[position].slot
+        if let position = index.insertIfAbsent(key, isKey: { entries[$0].key == key }) {
+            return self.slot(at: position)
         }
-        entries.append((key, slot))
+        let node: ConfigNode
+        if case .value(let value) = slot.item {
+            node = value
+        } else {
+            open[entries.count] = slot.item
+            node = ConfigNode(.bool(false))
+        }
+        entries.append(ConfigTable.Entry(key: key, node: node, keyLocation: slot.keyLocation))
         return nil
     }
 
     func setKeyLocation(_ location: TextPosition, of key: String) {
-        if let position = index[key] { entries[position].slot.keyLocation = location }
+        if let position = index.position(of: key, isKey: { entries[$0].key == key }) {
+            entries[position].keyLocation = location
+        }
     }
 
+    /// The finished table; the builder is empty afterwards.
     func build() -> ConfigTable {
-        ConfigTable(entries.map {
-            ConfigTable.Entry(key: $0.key, node: $0.slot.item.build(), keyLocation: $0.slot.keyLocation)
-        })
+        for (position, item) in open { entries[position].node = item.build() }
+        defer {
+            entries = []
+            open = [:]
+            index = KeyIndex()
+        }
+        return ConfigTable(entries)
     }
 }
 
@@ -136,14 +159,9 @@ struct TOMLParser {
     /// Array elements read so far, in all arrays (see `ReaderLimits`).
     private var arrayElements = 0
 
-    init(_ text: String) {
-        cursor = SourceCursor(text)
+    init(_ cursor: SourceCursor) {
+        self.cursor = cursor
         section = root
-    }
-
-    /// Frees the source buffer; the parser cannot be used afterwards.
-    func finish() {
-        cursor.deallocate()
     }
 
     mutating func parseDocument() throws(ConfigSyntaxError) -> ConfigTable {

@@ -1,0 +1,61 @@
+import Foundation
+
+/// Issue 12: a 50 MB description of millions of unknown keys, as TOML and as JSON, must be read
+/// and refused (the first 50 errors, then "and N more") in under 2 s with bounded memory. Each
+/// runs `guestfw plan` as its own process, so the peak RSS printed is that run's alone.
+func benchLargeInputs(guestfw: String) throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("guestfw-bench-\(getpid())")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    print("50 MB of unknown keys, read and refused by `guestfw plan` (wall time, peak RSS)")
+    for (name, bytes) in [("vm.toml", unknownKeysTOML()), ("vm.json", unknownKeysJSON())] {
+        let path = directory.appendingPathComponent(name).path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let run = try spawnMeasured(guestfw, ["plan", path])
+        print("  \(pad(name, 8)) \(bytes.count / 1_000_000) MB: \(String(format: "%.2f", run.seconds)) s, "
+              + "\(run.peakKiB / 1024) MiB, exit \(run.status)")
+    }
+}
+
+/// `memory = "2G"` then `k0 = 1`, `k1 = 1`, ... up to 50 MB (about 3.9 million keys).
+func unknownKeysTOML() -> [UInt8] {
+    unknownKeys(head: "memory = \"2G\"\n", tail: "") { "k\($0) = 1\n" }
+}
+
+/// The same as one JSON object: `{"memory": "2G", "k0": 1, ...}` (about 3.4 million keys).
+func unknownKeysJSON() -> [UInt8] {
+    unknownKeys(head: "{\"memory\": \"2G\"", tail: "}\n") { ", \"k\($0)\": 1" }
+}
+
+/// `head`, then `key(0)`, `key(1)`, ... until `size` bytes, then `tail`.
+func unknownKeys(size: Int = 50_000_000, head: String, tail: String, key: (Int) -> String) -> [UInt8] {
+    var bytes = Array(head.utf8)
+    bytes.reserveCapacity(size + 64)
+    var index = 0
+    while bytes.count < size {
+        bytes += key(index).utf8
+        index += 1
+    }
+    return bytes + tail.utf8
+}
+
+/// Runs a program with its output discarded; its wall time, exit status and peak RSS (wait4).
+func spawnMeasured(_ executable: String, _ arguments: [String]) throws -> (seconds: Double, status: Int32, peakKiB: Int) {
+    var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    let start = ContinuousClock.now
+    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+    guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
+    var status: Int32 = 0
+    var usage = rusage()
+    while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+    let elapsed = ContinuousClock.now - start
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    return (seconds, (status >> 8) & 0xFF, usage.ru_maxrss)
+}

@@ -27,6 +27,8 @@ struct JSONParser {
     private var nesting = 0
     /// Array elements read so far, in all arrays (see `ReaderLimits`).
     private var arrayElements = 0
+    /// Object keys read so far, in all objects (see `ReaderLimits`).
+    private var keyCount = 0
 
     init(_ cursor: SourceCursor) {
         self.cursor = cursor
@@ -92,6 +94,8 @@ struct JSONParser {
                 throw error("expected a key in double quotes, found \(cursor.describeCurrent())")
             }
             let key = try parseString()
+            keyCount += 1
+            if keyCount > ReaderLimits.maximumKeys { throw ReaderLimits.tooManyKeys(at: keyLocation) }
             // One hash per key: a document may have millions of them.
             if let first = keys.insertIfAbsent(key, isKey: { entries[$0].key == key }) {
                 let firstLine = entries[first].keyLocation?.line ?? 0

@@ -142,10 +142,19 @@ struct SourceCursor {
 
 /// Bounds that keep a hostile document from taking unbounded memory. A document's values are
 /// kept with their locations (some 40 bytes each), so a 50 MB array of `1,` would take a
-/// gigabyte; no VM description needs more than a small fraction of this limit (a PCI segment has
-/// 65,536 functions).
+/// gigabyte; no VM description needs more than a small fraction of these limits (a PCI segment has
+/// 65,536 functions, and a device takes a handful of keys). The key limit also bounds the time: a
+/// 50 MB file of some 4 million unknown keys is refused at the limit's key instead of being read
+/// to its end (each key costs a hash and a place in its table's index).
 enum ReaderLimits {
     static let maximumArrayElements = 1 << 20
+    static let maximumKeys = 1 << 20
+
+    static func tooManyKeys(at location: TextPosition) -> ConfigSyntaxError {
+        ConfigSyntaxError(
+            "more than \(maximumKeys) keys in one description; accepted: at most \(maximumKeys) in all (a PCI segment has 65536 functions)",
+            at: location)
+    }
 
     static func tooManyArrayElements(at location: TextPosition) -> ConfigSyntaxError {
         ConfigSyntaxError(

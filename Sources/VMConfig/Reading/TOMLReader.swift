@@ -158,6 +158,8 @@ struct TOMLParser {
     private var nesting = 0
     /// Array elements read so far, in all arrays (see `ReaderLimits`).
     private var arrayElements = 0
+    /// Keys defined so far, in all tables (see `ReaderLimits`).
+    private var keys = 0
 
     init(_ cursor: SourceCursor) {
         self.cursor = cursor
@@ -308,7 +310,10 @@ struct TOMLParser {
     private mutating func parseKeyValue(
         into table: TOMLTableBuilder, path: [String]
     ) throws(ConfigSyntaxError) {
+        let keyLocation = cursor.location()
         let key = try parseKey()
+        keys += 1
+        if keys > ReaderLimits.maximumKeys { throw ReaderLimits.tooManyKeys(at: keyLocation) }
         guard cursor.current == SourceByte.equals else {
             throw error(
                 "expected '=' after the key '\(Self.describe(key.map(\.name)))', found \(cursor.describeCurrent())")

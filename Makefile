@@ -76,13 +76,15 @@ bless: build
 	  rm -rf $$scratch; echo "blessed $$name"; \
 	done
 
-# Plan time and hole use, then boot timing (reset → kernel entry → init → power-off) of the
-# default example with guestfw's image beside QEMU's own SeaBIOS.
+# Plan time and hole use, then the boots side by side: every example QEMU runs and a generated
+# 32-port VM, each with guestfw's image, SeaBIOS and qboot, BENCH_ROUNDS interleaved rounds.
+BENCH_ROUNDS ?= 3
+
 bench: deps firmware initramfs
 	$(SWIFT) build -c release --product guestfw-bench
 	$(SWIFT) build -c release --product guestfw
 	$(BENCH) Tables
-	$(BENCH) --boot .build/release/guestfw Tables/default/vm.toml $(KERNEL_DIR)/vmlinuz $(BOOT_INITRAMFS)
+	$(BENCH) --boot .build/release/guestfw Tables $(KERNEL_DIR)/vmlinuz $(BOOT_INITRAMFS) --rounds $(BENCH_ROUNDS)
 
 kernel: deps
 	scripts/fetch-kernel.sh $(KERNEL_DIR)

@@ -27,12 +27,13 @@ struct BootBench {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let vms = try prepare(scratch)
-        print("\nboot side by side under TCG: \(vms.count) VMs x \(BootFirmware.allCases.count) firmwares x \(rounds) rounds, interleaved")
+        let firmwares = BootFirmware.available
+        print("\nboot side by side under TCG: \(vms.count) VMs x \(firmwares.count) firmwares x \(rounds) rounds, interleaved")
         print("  load before: \(Self.load())")
         var boots: [String: [BootFirmware: [BootMilestones]]] = [:]
         for round in 1...rounds {
             for vm in vms {
-                for firmware in BootFirmware.allCases {
+                for firmware in firmwares {
                     let boot = try BootTiming.boot(firmware.line(from: vm.line))
                     boots[vm.name, default: [:]][firmware, default: []].append(boot)
                     if !boot.completed { print("  round \(round) \(vm.name) \(firmware.rawValue): \(Self.failure(boot))") }
@@ -40,7 +41,7 @@ struct BootBench {
             }
             print("  round \(round) of \(rounds) done, load \(Self.load())")
         }
-        BootReport(vms: vms.map(\.name), boots: boots).print(rounds: rounds)
+        BootReport(vms: vms.map(\.name), firmwares: firmwares, boots: boots).print(rounds: rounds)
     }
 
     /// Builds each VM into `scratch` and asks qemu-args for its line; an example qemu-args refuses
@@ -95,6 +96,7 @@ struct BootBench {
 /// The side-by-side table: medians per VM and firmware, and guestfw's ratios to the other two.
 struct BootReport {
     var vms: [String]
+    var firmwares: [BootFirmware]
     var boots: [String: [BootFirmware: [BootMilestones]]]
 
     func print(rounds: Int) {
@@ -103,7 +105,7 @@ struct BootReport {
         Swift.print("  " + pad("vm", 18) + pad("firmware", 9) + pad("banner", 8) + pad("init", 8) + pad("off", 8) + pad("cpu", 8)
                     + pad("k-init", 8) + pad("assigned", 10) + "ok")
         for vm in vms {
-            for firmware in BootFirmware.allCases {
+            for firmware in firmwares {
                 let runs = boots[vm]?[firmware] ?? []
                 let assigned = Set(runs.map(\.assignments.count)).sorted().map(String.init).joined(separator: "/")
                 Swift.print("  " + pad(vm, 18) + pad(firmware.rawValue, 9) + pad(column(runs, \.kernelBanner), 8)

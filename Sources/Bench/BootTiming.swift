@@ -107,6 +107,13 @@ enum BootFirmware: String, CaseIterable {
 
     static let qbootImage = "/usr/share/qemu/qboot.rom"
 
+    /// qboot comes with Debian's qemu-system-data; without it the table has two firmwares.
+    static var available: [BootFirmware] {
+        guard !FileManager.default.fileExists(atPath: qbootImage) else { return allCases }
+        print("  qboot: no \(qbootImage) (Debian's qemu-system-data), left out")
+        return allCases.filter { $0 != .qboot }
+    }
+
     /// guestfw's line with this firmware's `-bios` (guestfw's line is returned as it is).
     func line(from guestfwLine: String) -> String {
         switch self {

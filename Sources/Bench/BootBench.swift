@@ -113,7 +113,18 @@ struct BootReport {
                             + pad(column(runs, \.kernelInitStamp), 8) + pad(assigned, 10) + "\(runs.filter(\.completed).count)/\(runs.count)")
             }
         }
+        printFirmwareLines()
         printRatios()
+    }
+
+    /// Only guestfw prints on the console before the kernel: when its first line and its
+    /// "starting Linux" arrived (SeaBIOS and qboot print nothing there).
+    func printFirmwareLines() {
+        Swift.print("\n  guestfw's own lines (median seconds from QEMU start): \"\(BootTiming.firmwareReset)\", \"\(BootTiming.kernelEntryMarker)\"")
+        for vm in vms {
+            let runs = boots[vm]?[.guestfw] ?? []
+            Swift.print("  " + pad(vm, 18) + pad(column(runs, \.firmwareFirstLine), 8) + column(runs, \.kernelEntry))
+        }
     }
 
     /// guestfw / SeaBIOS and guestfw / qboot of the median power-off (wall) and CPU time.

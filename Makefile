@@ -2,10 +2,13 @@
 # Every target installs what it needs and is missing; nothing has to be set up by hand.
 
 SWIFT        ?= swift
-APT_PACKAGES := acpica-tools libelf-dev qemu-system-x86 busybox-static cpio librsvg2-bin libxml2-utils
+APT_PACKAGES := acpica-tools libelf-dev qemu-system-x86 busybox-static cpio librsvg2-bin libxml2-utils man-db
 CACHE        := .cache
 KERNEL_DIR   := $(CACHE)/kernel
 GUESTFW      := .build/debug/guestfw
+# Release builds (make bench, make install) carry the Swift runtime and Foundation, so an installed
+# guestfw needs no toolchain; one set of flags, or each switch rebuilds .build/release whole.
+RELEASE_FLAGS := -c release --static-swift-stdlib
 BENCH        := .build/release/guestfw-bench
 BOOT_REPORT  := .build/debug/guestfw-boot-report
 DEMO_VM      := .build/default-vm.toml
@@ -19,6 +22,9 @@ include Firmware/firmware.mk
 
 # The boot tests' guest (initramfs) and boot-test; `make test` runs them too.
 include boot-test.mk
+
+# make install / uninstall / install-test; `make test` runs install-test too.
+include install.mk
 
 # apt-get update runs once, and only when a package is missing.
 deps:
@@ -81,8 +87,8 @@ bless: build
 BENCH_ROUNDS ?= 3
 
 bench: deps firmware initramfs
-	$(SWIFT) build -c release --product guestfw-bench
-	$(SWIFT) build -c release --product guestfw
+	$(SWIFT) build $(RELEASE_FLAGS) --product guestfw-bench
+	$(SWIFT) build $(RELEASE_FLAGS) --product guestfw
 	$(BENCH) Tables
 	$(BENCH) --boot .build/release/guestfw Tables $(KERNEL_DIR)/vmlinuz $(BOOT_INITRAMFS) --rounds $(BENCH_ROUNDS)
 

@@ -31,31 +31,35 @@ let package = Package(
         .executableTarget(name: "guestfw", dependencies: ["GuestfwCLI"]),
         .executableTarget(name: "guestfw-boot-report", path: "Sources/BootReport"),
         .executableTarget(name: "guestfw-bench", dependencies: ["VMConfig", "Layout"], path: "Sources/Bench"),
+        // What several test targets need: the process runner, the examples, the plan.json reader,
+        // ACPICA and QEMU runs.
+        .target(name: "TestSupport", dependencies: ["VMConfig", "Layout"], path: "Tests/TestSupport"),
         .testTarget(
             name: "VMConfigTests",
-            dependencies: ["VMConfig"],
+            dependencies: ["VMConfig", "TestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "LayoutTests",
             dependencies: [
-                "VMConfig", "Layout", "ACPI",
+                "VMConfig", "Layout", "ACPI", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .testTarget(
             name: "ACPITests",
             dependencies: [
-                "ACPI", "VMConfig", "Layout",
+                "ACPI", "VMConfig", "Layout", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .testTarget(
             name: "FirmwareImageTests",
-            dependencies: ["FirmwareImage", "ACPI", "Layout", "VMConfig"]),
+            dependencies: ["FirmwareImage", "ACPI", "Layout", "VMConfig", "TestSupport"]),
         .testTarget(
             name: "GuestfwCLITests",
-            dependencies: ["GuestfwCLI", "Layout", "VMConfig", "guestfw", "guestfw-boot-report"]),
-        // Boots the built guestfw's output under QEMU; reads plan.json itself, so no library.
+            dependencies: ["GuestfwCLI", "Layout", "VMConfig", "TestSupport", "guestfw", "guestfw-boot-report"]),
+        // Boots the built guestfw's output under QEMU; reads plan.json as published, through
+        // TestSupport, not through the planner's types.
         .testTarget(
             name: "BootTests",
-            dependencies: ["guestfw"]),
+            dependencies: ["guestfw", "TestSupport"]),
     ]
 )

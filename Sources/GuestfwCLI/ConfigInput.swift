@@ -21,24 +21,24 @@ enum ConfigInput {
     /// directory, a FIFO (which would block until a writer came), a device (`/dev/zero` never
     /// ends), a socket. The file is opened non-blocking and checked again through its
     /// descriptor, so that a path swapped for a FIFO in between cannot hang the run either.
-    static func readFile(_ path: String) throws(CommandError) -> [UInt8] {
+    static func readFile(_ path: String, accepted: String = readableAccepted) throws(CommandError) -> [UInt8] {
         var status = stat()
         guard stat(path, &status) == 0 else {
-            throw .badInput("\(path): cannot read the file (\(errnoReason())); \(readableAccepted)")
+            throw .badInput("\(path): cannot read the file (\(errnoReason())); \(accepted)")
         }
         if let kind = nonRegularKind(status.st_mode) {
-            throw .badInput("\(path): is \(kind), not a regular file; \(readableAccepted)")
+            throw .badInput("\(path): is \(kind), not a regular file; \(accepted)")
         }
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw .badInput("\(path): cannot read the file (\(errnoReason())); \(readableAccepted)")
+            throw .badInput("\(path): cannot read the file (\(errnoReason())); \(accepted)")
         }
         defer { close(descriptor) }
         guard fstat(descriptor, &status) == 0 else {
-            throw .badInput("\(path): cannot read the file (\(errnoReason())); \(readableAccepted)")
+            throw .badInput("\(path): cannot read the file (\(errnoReason())); \(accepted)")
         }
         if let kind = nonRegularKind(status.st_mode) {
-            throw .badInput("\(path): is \(kind), not a regular file; \(readableAccepted)")
+            throw .badInput("\(path): is \(kind), not a regular file; \(accepted)")
         }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Int(status.st_size))
@@ -48,7 +48,7 @@ enum ConfigInput {
             if count == 0 { break }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw .badInput("\(path): cannot read the file (\(errnoReason())); \(readableAccepted)")
+                throw .badInput("\(path): cannot read the file (\(errnoReason())); \(accepted)")
             }
             bytes.append(contentsOf: chunk[0..<count])
         }

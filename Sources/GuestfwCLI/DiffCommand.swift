@@ -14,29 +14,53 @@ struct DiffCommand: ParsableCommand {
     var actual: String
 
     func run() throws {
-        let left = try TableSet.read(expected), right = try TableSet.read(actual)
-        let comparisons = TableComparison.compare(left, right)
-        for comparison in comparisons { print(comparison.summary) }
-        let changed = comparisons.filter(\.needsDiff)
-        // The RSDP (which iasl cannot disassemble) and the FACS are shown field by field.
-        let byField = changed.filter { TableComparison.fieldOnlySignatures.contains($0.signature) }
-        let byASL = changed.filter { !TableComparison.fieldOnlySignatures.contains($0.signature) }
-        for comparison in byField {
+        let left = try TableDirectory.read(expected), right = try TableDirectory.read(actual)
+        if left.variants.isEmpty && right.variants.isEmpty {
+            // A plain table set on each side: a line per signature.
+            let comparisons = TableComparison.compare(left.base, right.base)
+            for comparison in comparisons { print(comparison.summary()) }
+            for line in SkippedEntry.lines(left.skipped + right.skipped) { print(line) }
+            try Self.printDiffs(comparisons.map { ($0, left.base, right.base) })
+            if comparisons.contains(where: \.differs) {
+                throw CommandError("\(comparisons.filter(\.differs).count) of \(comparisons.count) tables differ", exitCode: 1)
+            }
+            return
+        }
+        // QEMU's layout: a summary per table set (the base and each variant).
+        let sets = SetComparison.compare(left, right)
+        for set in sets { print(set.summaryLines.joined(separator: "\n")) }
+        for line in SkippedEntry.lines(SetComparison.uncompared(sets, left, right)) { print(line) }
+        try Self.printDiffs(sets.flatMap { set in set.tables.map { ($0, set.left, set.right) } })
+        if sets.contains(where: \.differs) {
+            throw CommandError("\(sets.filter(\.differs).count) of \(sets.count) table sets differ", exitCode: 1)
+        }
+    }
+
+    /// The diff of every changed table, once per pair of files however many sets share it (a base
+    /// file serves every variant without its own). The RSDP (which iasl cannot disassemble) and the
+    /// FACS are shown field by field, the others as a unified diff of iasl's disassembly.
+    static func printDiffs(_ items: [(TableComparison, TableSet, TableSet)]) throws {
+        var seen = Set<[String]>()
+        var changed: [(comparison: TableComparison, expectedPath: String, actualPath: String)] = []
+        for (comparison, left, right) in items where comparison.needsDiff {
+            let paths = [left.path(of: comparison.signature), right.path(of: comparison.signature)]
+            if seen.insert(paths).inserted { changed.append((comparison, paths[0], paths[1])) }
+        }
+        let fieldOnly = { (item: (comparison: TableComparison, expectedPath: String, actualPath: String)) in
+            TableComparison.fieldOnlySignatures.contains(item.comparison.signature)
+        }
+        for item in changed where fieldOnly(item) {
             print("")
-            print(comparison.fieldDiff(expectedPath: left.path(of: comparison.signature), actualPath: right.path(of: comparison.signature)))
+            print(item.comparison.fieldDiff(expectedPath: item.expectedPath, actualPath: item.actualPath))
         }
-        if !byASL.isEmpty {
-            guard let iasl = IASL.find() else {
-                throw CommandError.badInput("iasl not found on PATH: it is needed to show how the \(byASL.count) changed table(s) differ; accepted: install acpica-tools")
-            }
-            for comparison in byASL {
-                print("")
-                print(try comparison.aslDiff(iasl: iasl, expectedPath: left.path(of: comparison.signature),
-                                             actualPath: right.path(of: comparison.signature)))
-            }
+        let byASL = changed.filter { !fieldOnly($0) }
+        guard !byASL.isEmpty else { return }
+        guard let iasl = IASL.find() else {
+            throw CommandError.badInput("iasl not found on PATH: it is needed to show how the \(byASL.count) changed table(s) differ; accepted: install acpica-tools")
         }
-        if comparisons.contains(where: \.differs) {
-            throw CommandError("\(comparisons.filter(\.differs).count) of \(comparisons.count) tables differ", exitCode: 1)
+        for item in byASL {
+            print("")
+            print(try item.comparison.aslDiff(iasl: iasl, expectedPath: item.expectedPath, actualPath: item.actualPath))
         }
     }
 }
@@ -81,13 +105,17 @@ struct TableComparison {
 
     var needsDiff: Bool { if case .differs = verdict { true } else { false } }
 
-    var summary: String {
-        switch verdict {
-        case .same: "\(signature): same"
-        case .samePointersAside(let fields): "\(signature): same apart from pointers to other tables (\(fields.joined(separator: ", "))), which only say where tables were placed"
-        case .differs: "\(signature): DIFFERS (\(expected!.count) -> \(actual!.count) bytes)"
-        case .onlyExpected: "\(signature): MISSING from the actual set"
-        case .onlyActual: "\(signature): NEW in the actual set"
+    var isSame: Bool { if case .same = verdict { true } else { false } }
+
+    /// The verdict on one line, for the table named `label` (its signature unless told).
+    func summary(label: String? = nil) -> String {
+        let name = label ?? signature
+        return switch verdict {
+        case .same: "\(name): same"
+        case .samePointersAside(let fields): "\(name): same apart from pointers to other tables (\(fields.joined(separator: ", "))), which only say where tables were placed"
+        case .differs: "\(name): DIFFERS (\(expected!.count) -> \(actual!.count) bytes)"
+        case .onlyExpected: "\(name): MISSING from the actual set"
+        case .onlyActual: "\(name): NEW in the actual set"
         }
     }
 

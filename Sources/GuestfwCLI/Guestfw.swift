@@ -6,8 +6,14 @@ public struct Guestfw: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "guestfw",
         abstract: "Plan PCIe ECAM, buses, BARs and bridge windows for a Q35 VM before boot.",
+        discussion: """
+            Exit codes: 0 success; 1 a real negative answer (no layout fits, tables differ); 2 bad usage \
+            or bad input. build reads the boot code from $GUESTFW_BOOT_ELF when set, else from \
+            share/guestfw/firmware.elf beside an installed bin/guestfw.
+            """,
+        version: GuestfwVersion.current,
         subcommands: [BuildCommand.self, PlanCommand.self, DiffCommand.self, CompareCommand.self, QemuArgsCommand.self,
-                      HostSnapshotCommand.self])
+                      HostSnapshotCommand.self, LintCommand.self])
 
     public init() {}
 

@@ -174,6 +174,18 @@ struct AMLDataObjectTests {
         #expect(AML.EISAID("PNP0A08").value == 0x080A_D041)
     }
 
+    /// The integers acpiexec printed for `all _HID` on QEMU 7.2's q35 DSDT
+    /// (shared/reference/qemu-q35-seabios), beside the ids its disassembly names.
+    @Test func eisaIDDecodesWhatACPICAPrints() {
+        let printed: [(UInt64, String)] = [(0x080A_D041, "PNP0A08"), (0x060A_D041, "PNP0A06"), (0x0303_D041, "PNP0303"),
+                                           (0x130F_D041, "PNP0F13"), (0x0105_D041, "PNP0501"), (0x000B_D041, "PNP0B00"),
+                                           (0x0F0C_D041, "PNP0C0F")]
+        for (value, id) in printed { #expect(AML.EISAID.decode(value) == id) }
+        #expect(AML.EISAID.decode(UInt64(AML.EISAID("AAA0000").value)) == "AAA0000")
+        #expect(AML.EISAID.decode(0) == nil, "letters 0 are outside A-Z")
+        #expect(AML.EISAID.decode(1 << 32) == nil)
+    }
+
     // "AAA0000" compresses to 0x00002104: iasl then writes it as a Word, like any integer.
     @Test func eisaIDWithZeroHighBytesIsShorter() {
         expectAML(AML.Name("E", AML.EISAID("AAA0000")), asl: #"Name (E, EisaId ("AAA0000"))"#, hex: "08455f5f5f0b0421")

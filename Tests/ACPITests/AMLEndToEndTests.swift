@@ -1,26 +1,24 @@
 import ACPI
 import Foundation
+import TestSupport
 import Testing
 
 /// A whole SSDT built from nodes, checked by iasl itself: `iasl -d` must disassemble it without
-/// an error or a warning, and compiling that disassembly again must give back our bytes. Skipped
-/// where iasl is not installed (the per-construct tests still run there).
+/// an error or a warning, and compiling that disassembly again must give back our bytes.
 @Suite("AML end to end")
 struct AMLEndToEndTests {
-    @Test(.enabled(if: IASL.path != nil, "iasl is not installed"))
-    func ssdtDisassemblesCleanlyAndRecompilesToTheSameBytes() throws {
+    @Test func ssdtDisassemblesCleanlyAndRecompilesToTheSameBytes() throws {
         let body = SampleSSDT.body
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aml-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        try Data(SampleSSDT.table(body: body)).write(to: dir.appendingPathComponent("ssdt.aml"))
+        let scratch = try ScratchDirectory()
+        let dir = scratch.url
+        _ = try scratch.write("ssdt.aml", SampleSSDT.table(body: body))
 
-        let disassembly = try IASL.run(["-d", "ssdt.aml"], in: dir)
+        let disassembly = try ACPICA.run("iasl", ["-d", "ssdt.aml"], in: dir)
         #expect(disassembly.status == 0, "\(disassembly.output)")
-        let complaints = disassembly.output.split(separator: "\n").filter(IASL.isComplaint)
+        let complaints = disassembly.output.split(separator: "\n").filter(ACPICA.isIASLComplaint)
         #expect(complaints.isEmpty, "iasl -d: \(complaints.joined(separator: "\n"))")
 
-        let recompile = try IASL.run(["-on", "-p", "again", "ssdt.dsl"], in: dir)
+        let recompile = try ACPICA.run("iasl", ["-on", "-p", "again", "ssdt.dsl"], in: dir)
         #expect(recompile.status == 0, "\(recompile.output)")
         let again = try [UInt8](Data(contentsOf: dir.appendingPathComponent("again.aml")))
         #expect(hexString(Array(again.dropFirst(36))) == hexString(body))
@@ -134,30 +132,3 @@ enum SampleSSDT {
     }
 }
 
-/// iasl on this machine, if any.
-enum IASL {
-    static let path: String? = {
-        let dirs = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        return dirs.map { "\($0)/iasl" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
-
-    static func run(_ arguments: [String], in dir: URL) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path!)
-        process.arguments = arguments
-        process.currentDirectoryURL = dir
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
-    }
-
-    /// An error or warning line of iasl's output (its summary line counts them, "0 Errors").
-    static func isComplaint(_ line: Substring) -> Bool {
-        let lower = line.lowercased()
-        return (lower.contains("error") || lower.contains("warning")) && !lower.contains("0 errors, 0 warnings")
-    }
-}

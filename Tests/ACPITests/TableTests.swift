@@ -1,6 +1,7 @@
 import ACPI
 import Foundation
 import Layout
+import TestSupport
 import Testing
 import VMConfig
 
@@ -11,22 +12,10 @@ import VMConfig
 struct TableTests {
     // MARK: Plans
 
-    /// The example VMs under Tables/, found from this file's path.
-    static let examplesDirectory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Tables")
+    /// The example VMs under Tables/.
+    static let examples = Repository.exampleNames
 
-    static let examples: [String] = {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: examplesDirectory.path)) ?? []
-        return names.filter { FileManager.default.fileExists(atPath: examplesDirectory.appendingPathComponent("\($0)/vm.toml").path) }
-            .sorted()
-    }()
-
-    static func examplePlan(_ name: String) throws -> Plan {
-        let file = examplesDirectory.appendingPathComponent("\(name)/vm.toml")
-        let text = try String(contentsOf: file, encoding: .utf8)
-        return try Planner.plan(ConfigLoader.load(text: text, file: file.path))
-    }
+    static func examplePlan(_ name: String) throws -> Plan { try Repository.plannedExample(name) }
 
     static func plan(_ toml: String) throws -> Plan {
         try Planner.plan(ConfigLoader.load(text: toml, file: "test.toml"))
@@ -282,13 +271,13 @@ struct TableTests {
 
     // MARK: iasl
 
-    @Test(.enabled(if: Iasl.path != nil, "iasl is not on PATH"), arguments: examples)
+    @Test(arguments: examples)
     func iaslDecodesEveryTableWithoutComplaint(example: String) throws {
         for table in try ACPITables.tableSet(plan: try Self.examplePlan(example), dsdt: Self.emptyDSDT) {
             // iasl 20200925 does not recognise an RSDP file as a table ("does not contain a valid
             // ACPI table", exit 255); its checksums and fields are checked above.
             if table.signature == "RSDP" { continue }
-            let result = try Iasl.disassemble(table.bytes, signature: table.signature)
+            let result = try ACPICA.disassemble(table.bytes, signature: table.signature)
             #expect(result.status == 0, "iasl -d \(table.signature) exited \(result.status)")
             #expect(result.complaints.isEmpty, "iasl on \(table.signature): \(result.complaints.joined(separator: "\n"))")
             #expect(result.dsl.contains("Signature : \"\(table.signature)\"") || table.signature == "DSDT")
@@ -296,57 +285,12 @@ struct TableTests {
     }
 
     /// The check above is not vacuous: a table one bit off draws iasl's complaint.
-    @Test(.enabled(if: Iasl.path != nil, "iasl is not on PATH"))
+    @Test
     func iaslComplaintsAreNoticed() throws {
         var fadt = try Self.bytes(try Self.examplePlan("default"), "FACP")
         fadt[9] &+= 1
-        let result = try Iasl.disassemble(fadt, signature: "FACP")
+        let result = try ACPICA.disassemble(fadt, signature: "FACP")
         #expect(!result.complaints.isEmpty)
-    }
-}
-
-/// Running the disassembler, when it is installed.
-fileprivate enum Iasl {
-    static let path: String? = {
-        let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
-        return directories.map { "\($0)/iasl" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
-
-    /// What iasl prints when a table is wrong: "Firmware Warning (ACPI): Incorrect checksum ...",
-    /// "/* Incorrect checksum, should be .. */", "Invalid ..." comments, "Unknown ACPI table".
-    /// None of these words occurs in a clean disassembly.
-    static let complaintWords = ["warning", "error", "incorrect", "invalid", "unknown"]
-
-    /// Writes `bytes` to a file named `signature` in a fresh temporary directory, runs `iasl -d`
-    /// there, and returns its exit status, the disassembly, and every line of iasl's output or of
-    /// the disassembly that holds a complaint word.
-    static func disassemble(_ bytes: [UInt8], signature: String) throws -> (status: Int32, dsl: String, complaints: [String]) {
-        let iasl = try #require(path)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("guestfw-tables-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try Data(bytes).write(to: directory.appendingPathComponent(signature))
-        let (status, output) = try run(iasl, ["-d", signature], in: directory)
-        let dsl = (try? String(contentsOf: directory.appendingPathComponent("\(signature).dsl"), encoding: .utf8)) ?? ""
-        let complaints = (output + "\n" + dsl).split(separator: "\n").filter { line in
-            complaintWords.contains { line.localizedCaseInsensitiveContains($0) }
-        }.map(String.init)
-        return (status, dsl, complaints)
-    }
-
-    /// Runs iasl with stdout and stderr in one pipe, drained before waiting.
-    static func run(_ executable: String, _ arguments: [String], in directory: URL) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }
 

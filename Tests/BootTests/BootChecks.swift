@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// The comparisons between plan.json and what the guest reported. Each returns its problems as
 /// sentences naming the function, the BAR or window, what was planned and what Linux found;
@@ -77,7 +78,9 @@ enum BootChecks {
         var lines: [Int: Expected] = [:]
         for bar in function.bars {
             let what = bar.kind == "rom" ? "ROM" : "BAR \(bar.bar) (\(bar.kind))"
-            lines[bar.bar] = Expected(what: what, address: bar.address.value, size: bar.size.value)
+            // build refuses a plan with anything unassigned, so a booted plan has every address.
+            guard let address = bar.address else { continue }
+            lines[bar.bar] = Expected(what: what, address: address.value, size: bar.size.value)
         }
         if let windows = function.windows {
             let first = lineCount - 4

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Where the boot tests find what `make` builds. A missing piece fails the test (never skips it),
 /// naming the target that builds it: a skipped boot test would let a broken firmware through CI.
@@ -7,10 +8,9 @@ enum BootEnvironment {
         var description: String
     }
 
-    static let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var repository: URL { Repository.root }
 
-    static var tables: URL { repository.appendingPathComponent("Tables") }
+    static var tables: URL { Repository.tables }
 
     private static var environment: [String: String] { ProcessInfo.processInfo.environment }
 
@@ -26,11 +26,7 @@ enum BootEnvironment {
     /// test suites is several times slower than an idle machine (about 15 s there).
     static var bootDeadline: Double { Double(environment["GUESTFW_BOOT_TIMEOUT"] ?? "") ?? 180 }
 
-    static var guestfw: URL {
-        // The test runner sits next to the products it was built with.
-        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            .deletingLastPathComponent().appendingPathComponent("guestfw")
-    }
+    static var guestfw: URL { Repository.product("guestfw") }
 
     private static func path(_ variable: String, or relative: String) -> URL {
         if let value = environment[variable], !value.isEmpty { return URL(fileURLWithPath: value) }
@@ -51,7 +47,7 @@ enum BootEnvironment {
         if let built = modified(initrd), let edited = modified(script), edited > built {
             throw Missing(description: "\(initrd.path) is older than scripts/boot-init.sh: `make initramfs` rebuilds it")
         }
-        guard which("qemu-system-x86_64") != nil else {
+        guard ProcessRunner.locate("qemu-system-x86_64") != nil else {
             throw Missing(description: "qemu-system-x86_64 not found: `make deps` installs qemu-system-x86")
         }
         return (kernel, initrd)
@@ -59,11 +55,5 @@ enum BootEnvironment {
 
     private static func modified(_ url: URL) -> Date? {
         (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date
-    }
-
-    private static func which(_ program: String) -> String? {
-        (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-            .map { "\($0)/\(program)" }
-            .first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 }

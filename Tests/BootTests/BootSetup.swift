@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// One example built into a scratch directory, with the QEMU line that boots it: what a user
 /// does with `guestfw build` and `guestfw qemu-args`.
@@ -28,7 +29,7 @@ struct BootSetup {
 
     private static func make(_ example: String, append: String, guest: (kernel: URL, initrd: URL), scratch: URL) throws -> BootSetup {
         let out = scratch.appendingPathComponent("out")
-        let config = BootEnvironment.tables.appendingPathComponent(example).appendingPathComponent("vm.toml")
+        let config = Repository.exampleConfig(example)
         let build = try run(["build", config.path, "-o", out.path])
         guard build.status == 0 else {
             throw Failed(description: "\(example): guestfw build failed (\(build.status)): \(build.stderr)")
@@ -73,17 +74,7 @@ struct BootSetup {
     }
 
     private static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = BootEnvironment.guestfw
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Drain stdout before waiting, or a large output blocks the child; stderr stays small.
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        let result = try ProcessRunner.run(BootEnvironment.guestfw, arguments)
+        return (result.status, result.stdout, result.stderr)
     }
 }

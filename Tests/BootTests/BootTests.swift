@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Boots Linux on QEMU q35 with each example's firmware.bin and compares what Linux found with
@@ -13,12 +14,9 @@ struct BootTests {
     /// must not quietly shrink the suite.
     @Test func examplesAreFound() throws {
         #expect(Examples.runnable.contains("default"), "runnable examples found under \(BootEnvironment.tables.path): \(Examples.runnable)")
-        let folders = try FileManager.default.contentsOfDirectory(atPath: BootEnvironment.tables.path).filter { name in
-            FileManager.default.fileExists(atPath: BootEnvironment.tables.appendingPathComponent(name).appendingPathComponent("vm.toml").path)
-        }
-        for name in folders {
+        for name in Repository.exampleNames {
             #expect(throws: Never.self, "Tables/\(name)/plan.json (make bless writes it)") {
-                try PlanFile.read(BootEnvironment.tables.appendingPathComponent(name).appendingPathComponent("plan.json"))
+                try Repository.examplePlan(name)
             }
         }
     }
@@ -88,7 +86,7 @@ struct BootTests {
     /// memory. The example is the first runnable one with such a device.
     @Test func firmwareStopsOnADifferentBARSize() async throws {
         let example = try #require(Examples.runnable.first { name in
-            let plan = try? PlanFile.read(BootEnvironment.tables.appendingPathComponent(name).appendingPathComponent("plan.json"))
+            let plan = try? Repository.examplePlan(name)
             return plan?.functions.contains { $0.model == "ivshmem-plain" } ?? false
         }, "no runnable example under Tables/ has an ivshmem-plain device whose BAR could be resized")
         var setup = try BootSetup.make(example, append: Self.console)

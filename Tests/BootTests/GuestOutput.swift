@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// What the guest printed on its serial console, cut into the sections scripts/boot-init.sh
 /// opens with "==== guestfw:NAME ====".

@@ -1,11 +1,10 @@
 import Foundation
+import TestSupport
 
 /// The real boot firmware, built by `make firmware`. Its absence fails the tests that need it:
 /// skipping would let a missing build pass as green.
 enum BootFirmware {
-    static let path = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Firmware/build/firmware.elf")
+    static let path = Repository.root.appendingPathComponent("Firmware/build/firmware.elf")
 
     struct Missing: Error, CustomStringConvertible {
         var description: String { "\(BootFirmware.path.path) does not exist: run make firmware first" }

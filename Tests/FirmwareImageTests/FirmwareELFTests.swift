@@ -1,5 +1,6 @@
 import FirmwareImage
 import Foundation
+import TestSupport
 import Layout
 import Testing
 
@@ -80,10 +81,10 @@ struct FirmwareELFTests {
     }
 
     /// gdb reads both straight from the file's sections, the way a debugging session would.
-    @Test(.enabled(if: Tool.locate("gdb") != nil, "gdb is not installed"))
+    @Test(.enabled(if: ProcessRunner.locate("gdb") != nil, "gdb is not installed"))
     func gdbFindsTheLocatorAndTheBlock() throws {
         let built = try Built()
-        let gdb = try Tool.run("gdb", [
+        let gdb = try ProcessRunner.runChecked("gdb", [
             "-batch", "-nx",
             "-ex", "x/2wx &guestfw_handoff_locator",
             "-ex", "x/4xb \(hex(built.images.handoffAddress))",

@@ -1,5 +1,6 @@
 import FirmwareImage
 import Foundation
+import TestSupport
 import Layout
 import Testing
 
@@ -22,7 +23,7 @@ struct FirmwareImagesErrorTests {
     @Test func aFirmwareWithoutTheLocatorIsRefused() throws {
         let scratch = try ScratchDirectory()
         let path = try scratch.write("boot.elf", try BootFirmware.bytes())
-        try Tool.run("objcopy", ["--strip-symbol=guestfw_handoff_locator", path, "stripped.elf"], in: scratch.url)
+        try ProcessRunner.runChecked("objcopy", ["--strip-symbol=guestfw_handoff_locator", path, "stripped.elf"], in: scratch.url)
         let stripped = try scratch.read("stripped.elf")
         #expect(try Readelf(file: scratch.write("stripped.elf", stripped)).symbol("guestfw_handoff_locator") == nil)
         #expect(throws: FirmwareImageError.missingLocator) {

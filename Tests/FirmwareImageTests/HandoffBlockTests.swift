@@ -2,6 +2,7 @@ import ACPI
 import FirmwareImage
 import Foundation
 import Layout
+import TestSupport
 import Testing
 import VMConfig
 
@@ -9,19 +10,9 @@ import VMConfig
 /// it, and held against the Plan it came from.
 @Suite("Hand-off block")
 struct HandoffBlockTests {
-    static let examplesDirectory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Tables")
+    static let examples = Repository.exampleNames
 
-    static let examples: [String] = {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: examplesDirectory.path)) ?? []
-        return names.filter { FileManager.default.fileExists(atPath: examplesDirectory.appendingPathComponent("\($0)/vm.toml").path) }.sorted()
-    }()
-
-    static func plan(_ name: String) throws -> Plan {
-        let file = examplesDirectory.appendingPathComponent("\(name)/vm.toml")
-        return try Planner.plan(ConfigLoader.load(text: String(contentsOf: file, encoding: .utf8), file: file.path))
-    }
+    static func plan(_ name: String) throws -> Plan { try Repository.plannedExample(name) }
 
     static func tables(_ plan: Plan) throws -> [PlacedTable] {
         try ACPITables.tableSet(plan: plan, options: ACPIOptions(), dsdt: ACPITable(signature: "DSDT", revision: 2, body: DSDT.body(plan)))

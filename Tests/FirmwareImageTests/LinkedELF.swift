@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Layout
 
 /// A small i386 ELF made by as and ld, for layouts the boot firmware does not have: `data` and
@@ -28,8 +29,8 @@ struct LinkedELF {
         _ = try scratch.write("data.bin", data)
         _ = try scratch.write("locator.s", text: LinkedELF.locator)
         _ = try scratch.write("script.ld", text: script)
-        try Tool.run("as", ["--32", "locator.s", "-o", "locator.o"], in: scratch.url)
-        try Tool.run("ld", ["-m", "elf_i386", "-T", "script.ld", "locator.o", "-b", "binary", "data.bin", "-o", "out.elf"],
+        try ProcessRunner.runChecked("as", ["--32", "locator.s", "-o", "locator.o"], in: scratch.url)
+        try ProcessRunner.runChecked("ld", ["-m", "elf_i386", "-T", "script.ld", "locator.o", "-b", "binary", "data.bin", "-o", "out.elf"],
                      in: scratch.url)
         return try scratch.read("out.elf")
     }

@@ -1,5 +1,6 @@
 import FirmwareImage
 import Foundation
+import TestSupport
 import Layout
 
 /// Inputs shared by the tests: the plan's 256 KiB ROM and a block whose size is not a multiple

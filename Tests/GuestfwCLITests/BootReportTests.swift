@@ -1,32 +1,30 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// guestfw-boot-report (make demo's table) on console output written here from a golden
 /// plan.json: it must agree where the guest shows the plan and name the row where it does not.
 @Suite("guestfw-boot-report")
 struct BootReportTests {
-    static var executable: URL { Guestfw.executable.deletingLastPathComponent().appendingPathComponent("guestfw-boot-report") }
-    static let plan = tablesDirectory.appendingPathComponent("default/plan.json")
-
-    static func hexValue(_ any: Any?) -> UInt64 { (any as? String).flatMap { UInt64($0.dropFirst(2), radix: 16) } ?? 0 }
+    static var executable: URL { Repository.product("guestfw-boot-report") }
+    static let plan = Repository.example("default").appendingPathComponent("plan.json")
 
     /// The "pci" section boot-init.sh prints: 13 resource lines per endpoint, 17 per bridge with
     /// its windows on lines 13-15, as Debian's 6.1 kernel writes sysfs `resource`.
     static func console(moving movedID: String? = nil, bar movedBAR: Int = 0) throws -> String {
-        let json = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: plan)) as? [String: Any])
         var lines = ["==== guestfw:begin ====", "==== guestfw:pci ===="]
-        for function in json["functions"] as? [[String: Any]] ?? [] {
+        for function in try PlanFile.read(plan).functions {
             var resources = [Int: (UInt64, UInt64)]()
-            for bar in function["bars"] as? [[String: Any]] ?? [] {
-                var start = hexValue(bar["address"])
-                if function["id"] as? String == movedID, bar["bar"] as? Int == movedBAR { start += 0x10_0000 }
-                resources[bar["bar"] as? Int ?? 0] = (start, start + hexValue(bar["size"]) - 1)
+            for bar in function.bars {
+                var start = try #require(bar.address).value
+                if function.id == movedID, bar.bar == movedBAR { start += 0x10_0000 }
+                resources[bar.bar] = (start, start + bar.size.value - 1)
             }
-            let windows = function["windows"] as? [String: Any]
-            for (offset, kind) in ["io", "mem", "pref"].enumerated() {
-                if let window = windows?[kind] as? [String: Any] { resources[13 + offset] = (hexValue(window["start"]), hexValue(window["end"])) }
+            let windows = function.windows
+            for (offset, window) in [windows?.io, windows?.mem, windows?.pref].enumerated() {
+                if let window { resources[13 + offset] = (window.start.value, window.end.value) }
             }
-            lines.append("device 0000:\(function["bdf"] as? String ?? "")")
+            lines.append("device 0000:\(function.bdf)")
             for index in 0..<(windows == nil ? 13 : 17) {
                 let (start, end) = resources[index] ?? (0, 0)
                 lines.append("resource \(index) 0x\(String(start, radix: 16)) 0x\(String(end, radix: 16)) 0x0")
@@ -36,15 +34,8 @@ struct BootReportTests {
     }
 
     static func report(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try ProcessRunner.run(executable, arguments)
+        return (result.status, result.stdout)
     }
 
     static func report(console text: String) throws -> (status: Int32, output: String) {

@@ -1,14 +1,12 @@
 import Foundation
 import GuestfwCLI
+import TestSupport
 import Testing
 
 /// The repository's own example VMs.
-let tablesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Tables")
+let tablesDirectory = Repository.tables
 
-func example(_ name: String) throws -> String {
-    try String(contentsOf: tablesDirectory.appendingPathComponent(name).appendingPathComponent("vm.toml"), encoding: .utf8)
-}
+func example(_ name: String) throws -> String { try Repository.exampleText(name) }
 
 @Suite("Commands")
 struct CommandTests {
@@ -75,6 +73,13 @@ struct CommandTests {
         let fromFile = try Guestfw.run(["plan", "vm.toml", "--json"], files: ["vm.toml": try example("default")])
         #expect(builtIn.exitCode == 0)
         #expect(builtIn.stdout == fromFile.stdout.replacingOccurrences(of: "vm.toml", with: DefaultVMName.fileName))
+    }
+
+    /// `--version` prints the one version string (and so the installed man page's footer).
+    @Test func versionIsTheOneVersionString() throws {
+        let run = try Guestfw.run(["--version"])
+        #expect(run.exitCode == 0)
+        #expect(run.stdout == GuestfwVersion.current + "\n")
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 @testable import GuestfwCLI
 @testable import Layout
+import TestSupport
 import Testing
 import VMConfig
 
@@ -30,12 +31,13 @@ struct CompareTests {
         let files = ["vm.toml": try example("passthrough-gpu")]
         let document = try drawing(of: "passthrough-gpu")
         for policy in ["hvmloader", "toolstack"] {
-            let plan = try PlanJSON(Guestfw.run(["plan", "vm.toml", "--json", "--policy", policy], files: files).stdout)
+            let plan = try PlanFile.decode(Data(Guestfw.run(["plan", "vm.toml", "--json", "--policy", policy], files: files).stdout.utf8))
             let column = try #require(document.columns.first { $0.policy == policy }, "no \(policy) column")
             var checks: [(what: String, rect: SVGRect, start: UInt64, size: UInt64)] = []
-            checks.append(("ECAM", try #require(column.rect("ecam")), plan.ecamBase, plan.ecamSize))
+            checks.append(("ECAM", try #require(column.rect("ecam")), plan.ecam.base.value, plan.ecam.size.value))
             for bar in [0, 1, 6] {
-                let (address, size) = try #require(plan.bar("gpu0", bar), "gpu0 BAR\(bar) not in plan.json")
+                let found = try #require(plan.function("gpu0")?.bar(bar), "gpu0 BAR\(bar) not in plan.json")
+                let (address, size) = (try #require(found.address, "gpu0 BAR\(bar) unassigned").value, found.size.value)
                 checks.append(("gpu0 BAR\(bar)", try #require(column.rect("gpu0", resource: "BAR\(bar)")), address, size))
             }
             for check in checks {
@@ -337,28 +339,6 @@ struct SVGDocument {
     }
 }
 
-/// The parts of `plan --json` the position test needs.
-struct PlanJSON {
-    var object: [String: Any]
-
-    init(_ text: String) throws {
-        object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-    }
-
-    static func number(_ value: Any?) -> UInt64 { (value as? String).flatMap { UInt64($0.dropFirst(2), radix: 16) } ?? 0 }
-
-    var ecamBase: UInt64 { Self.number((object["ecam"] as? [String: Any])?["base"]) }
-    var ecamSize: UInt64 { Self.number((object["ecam"] as? [String: Any])?["size"]) }
-
-    func bar(_ id: String, _ index: Int) -> (address: UInt64, size: UInt64)? {
-        let functions = object["functions"] as? [[String: Any]] ?? []
-        guard let function = functions.first(where: { $0["id"] as? String == id }),
-              let bar = (function["bars"] as? [[String: Any]])?.first(where: { $0["bar"] as? Int == index }),
-              bar["address"] is String else { return nil }
-        return (Self.number(bar["address"]), Self.number(bar["size"]))
-    }
-}
-
 /// An RFC 4180 reader: records end with CRLF, a quoted field may hold commas, quotes ("") and line breaks.
 enum CSV {
     struct Malformed: Error { var reason: String }
@@ -410,16 +390,8 @@ enum CSV {
 /// xmllint and rsvg-convert, which `make test` installs (libxml2-utils, librsvg2-bin).
 enum SVGTool {
     static func run(_ name: String, _ arguments: [String], in directory: URL) throws -> (status: Int32, output: String) {
-        do {
-            _ = try ACPICA.tool(name)
-        } catch {
-            throw Missing(name: name)
-        }
-        return try ACPICA.run(name, arguments, in: directory)
-    }
-
-    struct Missing: Error, CustomStringConvertible {
-        var name: String
-        var description: String { "\(name) is not on PATH: install libxml2-utils and librsvg2-bin (make test does)" }
+        let tool = try ProcessRunner.require(name, from: "libxml2-utils and librsvg2-bin")
+        let result = try ProcessRunner.run(tool, arguments, in: directory, mergingOutput: true)
+        return (result.status, result.stdout)
     }
 }

@@ -1,12 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `host = ...` and `guestfw host-snapshot` through the real binary, against copies of the
 /// snapshot captured from a Linux guest (Tests/VMConfigTests/Fixtures/sysfs/q35).
 @Suite("Host devices through the command line")
 struct HostDeviceCLITests {
-    static let capture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("VMConfigTests/Fixtures/sysfs/q35")
+    static let capture = Repository.sysfsCapture
 
     /// A scratch directory holding `snap/` (a copy of the capture, changed by `prepare`) and vm.toml.
     static func scratch(device: String, prepare: (URL) throws -> Void = { _ in }) throws -> URL {
@@ -89,13 +89,11 @@ struct HostDeviceCLITests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let run = try Guestfw.run(in: directory, ["plan", "vm.toml", "--json"])
         #expect(run.exitCode == 0, "\(run.stderr)")
-        let plan = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
-        let functions = plan?["functions"] as? [[String: Any]] ?? []
-        let gpu = functions.first { $0["id"] as? String == "d0" }
-        let audio = functions.first { $0["id"] as? String == "d0.f1" }
-        #expect(gpu?["vendor"] as? String == "0x1234" && gpu?["device"] as? String == "0x1111")
-        #expect(audio?["vendor"] as? String == "0x8086" && audio?["device"] as? String == "0x293e")
-        #expect(gpu?["bdf"] as? String == "01:00.0" && audio?["bdf"] as? String == "01:00.1")
+        let plan = try PlanFile.decode(Data(run.stdout.utf8))
+        let gpu = plan.function("d0"), audio = plan.function("d0.f1")
+        #expect(gpu?.vendor == Hex(0x1234) && gpu?.device == Hex(0x1111))
+        #expect(audio?.vendor == Hex(0x8086) && audio?.device == Hex(0x293e))
+        #expect(gpu?.bdf == "01:00.0" && audio?.bdf == "01:00.1")
     }
 
     // MARK: - host-snapshot

@@ -1,39 +1,18 @@
 import Foundation
+import TestSupport
 import Testing
-
-/// Splits one shell line as a POSIX shell would for the quoting qemu-args uses (plain words and
-/// single-quoted words).
-func shellWords(_ line: String) -> [String] {
-    var words: [String] = [], current = "", quoted = false, inWord = false
-    for character in line {
-        if quoted {
-            if character == "'" { quoted = false } else { current.append(character) }
-        } else if character == "'" {
-            quoted = true; inWord = true
-        } else if character == " " {
-            if inWord { words.append(current); current = ""; inWord = false }
-        } else if character == "\\" {
-            continue
-        } else {
-            current.append(character); inWord = true
-        }
-    }
-    if inWord { words.append(current) }
-    return words
-}
 
 @Suite("guestfw qemu-args")
 struct QemuArgsTests {
     static let stand_in_firmware = "/usr/share/seabios/bios-256k.bin"
 
-    func line(_ name: String) throws -> (words: [String], plan: [String: Any]) {
+    func line(_ name: String) throws -> (words: [String], plan: PlanFile) {
         let files = ["vm.toml": try example(name), "fw.bin": ""]
         let run = try Guestfw.run(["qemu-args", "vm.toml", "--firmware", "fw.bin", "--append", "console=ttyS0 panic=-1"], files: files)
         #expect(run.exitCode == 0, "\(run.stderr)")
         #expect(run.stdout.split(separator: "\n").count == 1)
         let plan = try Guestfw.run(["plan", "vm.toml", "--json"], files: files)
-        let json = try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any] ?? [:]
-        return (shellWords(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), json)
+        return (ShellWords.split(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), try PlanFile.decode(Data(plan.stdout.utf8)))
     }
 
     /// Every planned function has a -device at its planned bus and address; memory and vCPUs match.
@@ -41,28 +20,22 @@ struct QemuArgsTests {
     func devicesSitWherePlanned(_ name: String) throws {
         let (words, plan) = try line(name)
         let devices = words.indices.filter { words[$0] == "-device" && $0 + 1 < words.count }.map { words[$0 + 1] }
-        func property(_ device: String, _ key: String) -> String? {
-            device.split(separator: ",").first { $0.hasPrefix(key + "=") }.map { String($0.dropFirst(key.count + 1)) }
-        }
-        let functions = (plan["functions"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String != "chipset" }
+        let property = ShellWords.property
+        let functions = plan.functions.filter { $0.kind != "chipset" }
         #expect(devices.count == functions.count)
-        let portsBySecondaryBus = Dictionary(uniqueKeysWithValues: functions.compactMap { f -> (Int, String)? in
-            guard let bus = f["secondaryBus"] as? Int, let id = f["id"] as? String else { return nil }
-            return (bus, id)
-        })
+        let portsBySecondaryBus = Dictionary(uniqueKeysWithValues: functions.compactMap { f in f.secondaryBus.map { ($0, f.id) } })
         for function in functions {
-            let id = function["id"] as! String, bdf = function["bdf"] as! String
-            let parts = bdf.split(whereSeparator: { $0 == ":" || $0 == "." }).map(String.init)
+            let parts = function.bdf.split(whereSeparator: { $0 == ":" || $0 == "." }).map(String.init)
             let bus = Int(parts[0], radix: 16)!, slot = Int(parts[1], radix: 16)!, fn = Int(parts[2])!
-            guard let device = devices.first(where: { property($0, "id") == id }) else {
-                Issue.record("\(name): no -device for \(id)"); continue
+            guard let device = devices.first(where: { property($0, "id") == function.id }) else {
+                Issue.record("\(name): no -device for \(function.id)"); continue
             }
-            #expect(device.hasPrefix((function["model"] as? String ?? "") + ","), "\(device)")
+            #expect(device.hasPrefix((function.model ?? "") + ","), "\(device)")
             #expect(property(device, "bus") == (bus == 0 ? "pcie.0" : portsBySecondaryBus[bus]))
             #expect(property(device, "addr") == "0x\(String(slot, radix: 16)).\(fn)")
-            if function["kind"] as? String == "root-port" {
-                #expect(property(device, "hotplug") == ((function["hotplug"] as? Bool ?? false) ? nil : "off"))
-                #expect(property(device, "chassis") == String(function["slot"] as? Int ?? -1))
+            if function.kind == "root-port" {
+                #expect(property(device, "hotplug") == ((function.hotplug ?? false) ? nil : "off"))
+                #expect(property(device, "chassis") == String(function.slot ?? -1))
             }
         }
         let memory = try example(name).split(separator: "\n").first { $0.hasPrefix("memory") }
@@ -73,35 +46,17 @@ struct QemuArgsTests {
 
     /// QEMU 7.2 itself accepts every property (paused with -S, stopped after 5 s).
     @Test(arguments: ["default", "ecam-high", "hotplug-8", "toolstack-64bus", "hotplug-io0"])
-    func qemuAcceptsTheLine(_ name: String) throws {
+    func qemuAcceptsTheLine(_ name: String) async throws {
         guard FileManager.default.fileExists(atPath: Self.stand_in_firmware) else {
             Issue.record("SeaBIOS is not installed (qemu-system-x86 brings it): \(Self.stand_in_firmware)"); return
         }
         let run = try Guestfw.run(["qemu-args", "vm.toml", "--firmware", Self.stand_in_firmware], files: ["vm.toml": try example(name)])
-        let words = shellWords(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) + ["-S"]
-        let result = try Self.runFor(seconds: 5, words)
-        #expect(result.stillRunning, "\(name): QEMU stopped by itself: \(result.output)")
-        #expect(!result.output.contains("Error") && !result.output.contains("error:"), "\(result.output)")
-    }
-
-    /// Runs a command and kills it after `seconds`. Not `timeout(1)` nor SIGTERM: the test runner's
-    /// threads block signals, a child inherits that mask, and neither alarm nor SIGTERM would arrive.
-    static func runFor(seconds: Double, _ words: [String]) throws -> (stillRunning: Bool, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = words
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
-        let stillRunning = process.isRunning
-        if stillRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return (stillRunning, output)
+        let words = ShellWords.split(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) + ["-S"]
+        let scratch = try Repository.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let result = try await QEMU.run(ShellWords.join(words), output: scratch.appendingPathComponent("qemu.txt"), deadline: 5)
+        #expect(result.killed, "\(name): QEMU stopped by itself: \(result.text)")
+        #expect(!result.text.contains("Error") && !result.text.contains("error:"), "\(result.text)")
     }
 
     @Test(arguments: [("passthrough-gpu", "passthrough (0000:65:00.0)"), ("xen-large-bars", "vmm = \"xen\"")])
@@ -121,12 +76,10 @@ struct QemuArgsTests {
         #expect(!port.split(separator: ",").contains("hotplug=off"), "\(port)")
         let other = try #require(words.first { $0.hasPrefix("pcie-root-port,") && $0.contains("id=hp2,") })
         #expect(!other.contains("io-reserve"), "\(other)")
-        let functions = plan["functions"] as? [[String: Any]] ?? []
-        let hp1 = try #require(functions.first { $0["id"] as? String == "hp1" })
-        let windows = try #require(hp1["windows"] as? [String: Any])
-        #expect(windows["io"] is NSNull, "\(windows)")
-        #expect(windows["mem"] as? [String: Any] != nil && windows["pref"] as? [String: Any] != nil)
-        let warnings = plan["warnings"] as? [String] ?? []
+        let windows = try #require(plan.function("hp1")?.windows)
+        #expect(windows.io == nil, "\(windows)")
+        #expect(windows.mem != nil && windows.pref != nil)
+        let warnings = plan.warnings
         #expect(warnings.count == 1 && warnings.first?.hasPrefix("root port hp1 is hot-pluggable with reserve.io = \"0\"") == true, "\(warnings)")
         #expect(warnings.first?.contains("Linux opens one on it itself") == true)
         // The readable plan shows the warning too.

@@ -1,14 +1,15 @@
 import Foundation
+@testable import GuestfwCLI
+import TestSupport
 import Testing
 
-let exampleNames = ["default", "ecam-high", "expander", "hotplug-8", "hotplug-io0", "multifunction", "passthrough-gpu",
-                    "pci-bridges", "switch-tree", "toolstack-64bus", "xen-large-bars"]
+let exampleNames = Repository.exampleNames
 
 /// One example built by the real binary into a scratch directory.
 struct BuiltExample {
     var name: String
     var directory: URL
-    var plan: [String: Any]
+    var plan: PlanFile
 
     init(_ name: String) throws {
         directory = try Guestfw.scratchDirectory()
@@ -16,8 +17,7 @@ struct BuiltExample {
         try Data(try example(name).utf8).write(to: directory.appendingPathComponent("vm.toml"))
         let run = try Guestfw.run(in: directory, ["build", "vm.toml", "-o", "out"])
         guard run.exitCode == 0 else { throw BuildFailed(message: run.stderr) }
-        let data = try Data(contentsOf: directory.appendingPathComponent("out/plan.json"))
-        plan = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+        plan = try PlanFile.read(directory.appendingPathComponent("out/plan.json"))
     }
 
     struct BuildFailed: Error { var message: String }
@@ -29,15 +29,8 @@ struct BuiltExample {
         try ACPICA.run("acpiexec", ["-b", commands] + loadable, in: acpi).output
     }
 
-    /// The plan's value at a key path, as an address.
-    func address(_ path: String...) -> UInt64? {
-        var value: Any? = plan
-        for key in path { value = (value as? [String: Any])?[key] }
-        return (value as? String).flatMap { UInt64($0.dropFirst(2), radix: 16) }
-    }
-
-    var functions: [[String: Any]] { (plan["functions"] as? [[String: Any]]) ?? [] }
-    var hostBridges: [[String: Any]] { (plan["hostBridges"] as? [[String: Any]]) ?? [] }
+    var functions: [PlanFile.Function] { plan.functions }
+    var hostBridges: [PlanFile.HostBridge] { plan.hostBridges }
 
     static func nameSegment(_ bdf: String) -> String {
         let parts = bdf.split(whereSeparator: { $0 == ":" || $0 == "." })
@@ -49,21 +42,20 @@ struct BuiltExample {
     /// The ACPI path of each host bridge: \_SB.PCI0, and PCxx after an expander's root bus.
     var hostBridgePaths: [String] {
         hostBridges.map { host in
-            guard host["bdf"] is String, let bus = host["busStart"] as? Int else { return "\\_SB.PCI0" }
-            let digits = String(bus, radix: 16, uppercase: true)
+            guard host.bdf != nil else { return "\\_SB.PCI0" }
+            let digits = String(host.busStart, radix: 16, uppercase: true)
             return "\\_SB.PC" + (digits.count < 2 ? "0" + digits : digits)
         }
     }
 
     /// The ACPI path of every PCI-to-PCI bridge, nested under its host bridge and every bridge above it.
     var bridgePaths: [String] {
-        let bridges = functions.filter { $0["secondaryBus"] is Int }
-        let roots = Dictionary(uniqueKeysWithValues: zip(hostBridges.compactMap { $0["busStart"] as? Int }, hostBridgePaths))
-        func path(_ function: [String: Any]) -> String? {
-            guard let bdf = function["bdf"] as? String, let bus = Int(bdf.prefix(2), radix: 16) else { return nil }
-            if let root = roots[bus] { return root + "." + Self.nameSegment(bdf) }
-            guard let parent = bridges.first(where: { $0["secondaryBus"] as? Int == bus }), let above = path(parent) else { return nil }
-            return above + "." + Self.nameSegment(bdf)
+        let bridges = functions.filter { $0.secondaryBus != nil }
+        let roots = Dictionary(uniqueKeysWithValues: zip(hostBridges.map(\.busStart), hostBridgePaths))
+        func path(_ function: PlanFile.Function) -> String? {
+            if let root = roots[function.bus] { return root + "." + Self.nameSegment(function.bdf) }
+            guard let parent = bridges.first(where: { $0.secondaryBus == function.bus }), let above = path(parent) else { return nil }
+            return above + "." + Self.nameSegment(function.bdf)
         }
         return bridges.compactMap(path)
     }
@@ -117,9 +109,9 @@ struct TableAcceptanceTests {
             commands += ["evaluate \(host)._CRS", "evaluate \(host)._PRT", "evaluate \(host)._OSC \(uuid) 1 3 \(request)"]
         }
         commands += built.bridgePaths.map { "evaluate \($0)._PRT" }
-        #expect(built.bridgePaths.count == built.functions.filter { $0["secondaryBus"] is Int }.count, "\(name): a bridge without an ACPI path")
+        #expect(built.bridgePaths.count == built.functions.filter { $0.secondaryBus != nil }.count, "\(name): a bridge without an ACPI path")
         let output = try built.acpiexec(commands.joined(separator: "; "))
-        #expect(ACPICA.failureLines(output).isEmpty, "\(name): \(ACPICA.failureLines(output))")
+        #expect(ACPIExec.failureLines(output).isEmpty, "\(name): \(ACPIExec.failureLines(output))")
         let returned = output.components(separatedBy: "Evaluation of ").count - 1
         #expect(returned == commands.count, "\(name): \(returned) of \(commands.count) evaluations returned")
         let oscResults = output.split(separator: "\n").filter { $0.contains("[Buffer] Length 0C") }
@@ -138,38 +130,33 @@ struct TableAcceptanceTests {
     func decodedResourcesEqualThePlan(_ name: String) throws {
         let built = try BuiltExample(name)
         defer { try? FileManager.default.removeItem(at: built.directory) }
-        func number(_ text: String?) -> UInt64? { text.flatMap { UInt64($0.dropFirst(2), radix: 16) } }
-        let ecamBase = built.address("ecam", "base"), ecamSize = built.address("ecam", "size")
+        let ecamBase = built.plan.ecam.base.value, ecamSize = built.plan.ecam.size.value
         #expect(!built.hostBridges.isEmpty, "\(name): plan.json lists no host bridges")
         var pci0BusEnd: UInt64?
         for (host, path) in zip(built.hostBridges, built.hostBridgePaths) {
-            let crs = ACPICA.decodedCRS(try built.acpiexec("resources \(path)"))
+            let crs = ACPIExec.decodedCRS(try built.acpiexec("resources \(path)"))
             let bus = crs.first { $0.fields["Resource Type"] == "Bus Number Range" }
-            #expect(bus?.hex("Address Minimum") == UInt64(host["busStart"] as? Int ?? -1), "\(name) \(path)")
-            #expect(bus?.hex("Address Maximum") == UInt64(host["busEnd"] as? Int ?? -1), "\(name) \(path)")
-            if host["bdf"] == nil || host["bdf"] is NSNull { pci0BusEnd = bus?.hex("Address Maximum") }
+            #expect(bus?.hex("Address Minimum") == UInt64(host.busStart), "\(name) \(path)")
+            #expect(bus?.hex("Address Maximum") == UInt64(host.busEnd), "\(name) \(path)")
+            if host.bdf == nil { pci0BusEnd = bus?.hex("Address Maximum") }
             let memory = crs.filter { $0.fields["Resource Type"] == "Memory Range" }
                 .compactMap { r in r.hex("Address Minimum").flatMap { min in r.hex("Address Maximum").map { "\(min)-\($0)" } } }
-            var expected = host["bdf"] is String ? [] : ["\(0xA0000)-\(0xBFFFF)"]
-            for key in ["mmio32", "mmio64"] {
-                for range in (host[key] as? [[String: String]]) ?? [] {
-                    expected.append("\(number(range["start"])!)-\(number(range["end"])!)")
-                }
-            }
+            let expected = (host.bdf != nil ? [] : ["\(0xA0000)-\(0xBFFFF)"])
+                + (host.mmio32 + host.mmio64).map { "\($0.start.value)-\($0.end.value)" }
             #expect(memory == expected, "\(name) \(path)")
             let io = crs.filter { $0.fields["Resource Type"] == "I/O Range" }.compactMap { $0.hex("Address Maximum") }
-            let plannedIO = ((host["io"] as? [[String: String]]) ?? []).compactMap { number($0["end"]) }
+            let plannedIO = host.io.map(\.end.value)
             #expect(plannedIO.allSatisfy(io.contains), "\(name) \(path): I/O \(io) lacks \(plannedIO)")
             #expect(!crs.contains { r in
-                guard r.fields["Resource Type"] == "Memory Range", let min = r.hex("Address Minimum"), let max = r.hex("Address Maximum"),
-                      let base = ecamBase else { return false }
-                return min <= base && base <= max
+                guard r.fields["Resource Type"] == "Memory Range", let min = r.hex("Address Minimum"),
+                      let max = r.hex("Address Maximum") else { return false }
+                return min <= ecamBase && ecamBase <= max
             }, "\(name) \(path): the ECAM is inside a host bridge window")
         }
 
-        let reserved = ACPICA.decodedCRS(try built.acpiexec("resources \\_SB.RES0"))
+        let reserved = ACPIExec.decodedCRS(try built.acpiexec("resources \\_SB.RES0"))
         // Memory32Fixed below 4 GiB, a QWordMemory above (Tables/ecam-high).
-        if ecamBase! + ecamSize! <= 1 << 32 {
+        if ecamBase + ecamSize <= 1 << 32 {
             let fixed = reserved.first { $0.title.hasPrefix("32-Bit Fixed Memory Range") }
             #expect(fixed?.hex("Address") == ecamBase && fixed?.hex("Address Length") == ecamSize, "\(name): PNP0C02 must reserve the ECAM")
         } else {
@@ -179,7 +166,7 @@ struct TableAcceptanceTests {
         let mcfg = try [UInt8](Data(contentsOf: built.acpi.appendingPathComponent("MCFG")))
         let mcfgBase = (0..<8).reduce(UInt64(0)) { $0 | UInt64(mcfg[44 + $1]) << (8 * $1) }
         // One MCFG entry covers every bus of segment 0; PCI0's _CRS ends below the first expander.
-        #expect(mcfgBase == ecamBase && UInt64(mcfg[55]) == UInt64(built.plan["ecam"].flatMap { ($0 as? [String: Any])?["busEnd"] as? Int } ?? -1),
+        #expect(mcfgBase == ecamBase && UInt64(mcfg[55]) == UInt64(built.plan.ecam.busEnd),
                 "\(name): MCFG and the ECAM disagree")
         if built.hostBridges.count == 1 { #expect(pci0BusEnd == UInt64(mcfg[55]), "\(name): MCFG and _CRS disagree") }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import VMConfig
 
@@ -136,14 +137,10 @@ import VMConfig
         #expect(config.switches.isEmpty && config.pciBridges.isEmpty && config.hostBridges.isEmpty)
         #expect(config.rootPorts.allSatisfy { $0.bus == nil })
         #expect(config.rootPorts.map(\.id) == ["rp1", "rp2", "rp3", "rp4"])
-        let tables = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../Tables").standardized
-        let names = try FileManager.default.contentsOfDirectory(atPath: tables.path).filter {
-            FileManager.default.fileExists(atPath: tables.appendingPathComponent($0 + "/vm.toml").path)
-        }
+        let names = Repository.exampleNames
         #expect(names.count >= 6)
         for name in names {
-            let file = tables.appendingPathComponent(name + "/vm.toml")
+            let file = Repository.exampleConfig(name)
             let example = try load(String(contentsOf: file, encoding: .utf8), file: file.path)
             // Only the tree examples hold switches, bridges or expanders.
             let tree = ["switch-tree", "pci-bridges", "expander"].contains(name)

@@ -28,5 +28,18 @@ extension AML {
             let bigEndian = UInt32(vendor) << 16 | UInt32(product)
             return bigEndian.byteSwapped
         }
+
+        /// The id an integer holds ("PNP0A08" for 0x080AD041), the inverse of `compress`; nil for
+        /// a value whose letters fall outside A-Z (an integer _HID that is no EISA id).
+        public static func decode(_ value: UInt64) -> String? {
+            guard value <= UInt64(UInt32.max) else { return nil }
+            let bigEndian = UInt32(value).byteSwapped
+            let vendor = UInt16(bigEndian >> 16), product = UInt16(bigEndian & 0xFFFF)
+            let letters = [vendor >> 10 & 0x1F, vendor >> 5 & 0x1F, vendor & 0x1F]
+            guard vendor >> 15 == 0, letters.allSatisfy({ (1...26).contains($0) }) else { return nil }
+            let digits = String(product, radix: 16, uppercase: true)
+            return String(letters.map { Character(UnicodeScalar(UInt8($0) + 0x40)) })
+                + String(repeating: "0", count: 4 - digits.count) + digits
+        }
     }
 }

@@ -3,52 +3,52 @@ import Layout
 
 /// What `readelf -W` says about an ELF file: the expectations of these tests come from here, not
 /// from FirmwareImage's own reader.
-struct Readelf {
-    struct ProgramHeader: Hashable, CustomStringConvertible {
-        var type: String
-        var offset: UInt64
-        var virtualAddress: UInt64
-        var physicalAddress: UInt64
-        var fileSize: UInt64
-        var memorySize: UInt64
-        var flags: String
-        var align: UInt64
-        var description: String {
+public struct Readelf {
+    public struct ProgramHeader: Hashable, CustomStringConvertible {
+        public var type: String
+        public var offset: UInt64
+        public var virtualAddress: UInt64
+        public var physicalAddress: UInt64
+        public var fileSize: UInt64
+        public var memorySize: UInt64
+        public var flags: String
+        public var align: UInt64
+        public var description: String {
             "\(type) off \(hex(offset)) v \(hex(virtualAddress)) p \(hex(physicalAddress)) file \(hex(fileSize)) mem \(hex(memorySize)) \(flags) \(hex(align))"
         }
     }
 
-    struct Section: Hashable {
-        var name: String
-        var type: String
-        var address: UInt64
-        var offset: UInt64
-        var size: UInt64
-        var flags: String
+    public struct Section: Hashable {
+        public var name: String
+        public var type: String
+        public var address: UInt64
+        public var offset: UInt64
+        public var size: UInt64
+        public var flags: String
     }
 
-    var programHeaders: [ProgramHeader]
-    var sections: [Section]
+    public var programHeaders: [ProgramHeader]
+    public var sections: [Section]
     /// `readelf -s` verbatim: it names no file, so equal tables print equal text.
-    var symbolTable: String
+    public var symbolTable: String
     /// Whatever readelf warned about; a well-formed file gives none.
-    var warnings: String
+    public var warnings: String
 
-    init(file path: String) throws {
-        let headers = try Tool.run("readelf", ["-W", "-l", "-S", path])
-        let symbols = try Tool.run("readelf", ["-W", "-s", path])
+    public init(file path: String) throws {
+        let headers = try ProcessRunner.runChecked("readelf", ["-W", "-l", "-S", path])
+        let symbols = try ProcessRunner.runChecked("readelf", ["-W", "-s", path])
         programHeaders = Readelf.programHeaders(headers.stdout)
         sections = Readelf.sections(headers.stdout)
         symbolTable = symbols.stdout
         warnings = headers.stderr + symbols.stderr
     }
 
-    var loads: [ProgramHeader] { programHeaders.filter { $0.type == "LOAD" } }
+    public var loads: [ProgramHeader] { programHeaders.filter { $0.type == "LOAD" } }
 
-    func section(_ name: String) -> Section? { sections.first { $0.name == name } }
+    public func section(_ name: String) -> Section? { sections.first { $0.name == name } }
 
     /// The value of symbol `name` from `readelf -s` (columns: Num: Value Size Type Bind Vis Ndx Name).
-    func symbol(_ name: String) -> (value: UInt64, size: UInt64)? {
+    public func symbol(_ name: String) -> (value: UInt64, size: UInt64)? {
         for line in symbolTable.split(separator: "\n") {
             let fields = line.split(whereSeparator: \.isWhitespace)
             if fields.count == 8, fields[7] == name, let value = UInt64(fields[1], radix: 16), let size = UInt64(fields[2]) {
@@ -59,7 +59,7 @@ struct Readelf {
     }
 
     /// `  LOAD  0x001000 0xffff0000 0xffff0000 0x00ae8 0x00ae8 R E 0x1000`: the flags may hold spaces.
-    static func programHeaders(_ text: String) -> [ProgramHeader] {
+    public static func programHeaders(_ text: String) -> [ProgramHeader] {
         let body = text.components(separatedBy: "Program Headers:").dropFirst().first ?? ""
         return body.split(separator: "\n").dropFirst().prefix { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
             .compactMap { line in
@@ -73,7 +73,7 @@ struct Readelf {
     }
 
     /// `  [ 1] .text  PROGBITS  ffff0000 001000 000962 00  AX  0   0  1`: Flg may be empty.
-    static func sections(_ text: String) -> [Section] {
+    public static func sections(_ text: String) -> [Section] {
         text.split(separator: "\n").compactMap { line in
             guard let close = line.firstIndex(of: "]"), line.trimmingCharacters(in: .whitespaces).hasPrefix("["),
                   !line.contains("[Nr]") else { return nil }

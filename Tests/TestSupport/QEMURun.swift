@@ -1,24 +1,24 @@
 import Foundation
 
 /// One run of a QEMU shell line, its console and stderr kept in a file.
-struct QEMURun {
-    var output: URL
-    var seconds: Double
+public struct QEMURun: Sendable {
+    public var output: URL
+    public var seconds: Double
     /// nil when the run was killed.
-    var exitStatus: Int32?
+    public var exitStatus: Int32?
     /// Still running when it was killed at the deadline, or after `stopWhen` matched.
-    var killed: Bool
-    var text: String
+    public var killed: Bool
+    public var text: String
 }
 
-enum QEMU {
+public enum QEMU {
     /// Runs `line` through /bin/sh with `exec`, so the shell becomes QEMU and one SIGKILL ends it.
     /// Not timeout(1) nor SIGTERM: the test runner blocks signals and its children inherit the
     /// mask, so only SIGKILL is sure to arrive.
     ///
     /// `stopWhen` is asked about the output so far; once it says yes QEMU keeps running for
     /// `linger` seconds more (to show whether it prints more, or stops), then it is killed.
-    static func run(_ line: String, output: URL, deadline: Double,
+    public static func run(_ line: String, output: URL, deadline: Double,
                     stopWhen: ((String) -> Bool)? = nil, linger: Double = 0) async throws -> QEMURun {
         try Data().write(to: output)
         let file = try FileHandle(forWritingTo: output)
@@ -55,8 +55,8 @@ enum QEMU {
 
 /// The shell words of a qemu-args line (plain words, single quotes, backslash escapes: what
 /// `guestfw qemu-args` writes), and back, so a test can take a device out or change a property.
-enum ShellWords {
-    static func split(_ line: String) -> [String] {
+public enum ShellWords {
+    public static func split(_ line: String) -> [String] {
         var words: [String] = [], current = "", inWord = false, quoted = false, escaped = false
         for character in line {
             if escaped {
@@ -77,7 +77,7 @@ enum ShellWords {
         return words
     }
 
-    static func join(_ words: [String]) -> String {
+    public static func join(_ words: [String]) -> String {
         words.map { word in
             let safe = !word.isEmpty && word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.,=/:+@%".contains($0)) }
             return safe ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
@@ -85,7 +85,7 @@ enum ShellWords {
     }
 
     /// The comma-separated property `key` of a -device or -object argument.
-    static func property(_ argument: String, _ key: String) -> String? {
+    public static func property(_ argument: String, _ key: String) -> String? {
         argument.split(separator: ",").first { $0.hasPrefix(key + "=") }.map { String($0.dropFirst(key.count + 1)) }
     }
 }

@@ -36,7 +36,9 @@ struct BootBench {
                 for firmware in firmwares {
                     let boot = try BootTiming.boot(firmware.line(from: vm.line))
                     boots[vm.name, default: [:]][firmware, default: []].append(boot)
-                    if !boot.completed { print("  round \(round) \(vm.name) \(firmware.rawValue): \(Self.failure(boot))") }
+                    print("  round \(round) \(pad(vm.name, 16)) \(pad(firmware.rawValue, 8)) " + String(format: "off %6.2f s  cpu %6.2f s", boot.exited, boot.cpu)
+                          + (boot.completed ? "" : "  \(Self.failure(boot))"))
+                    fflush(nil)  // even into a file, a long run shows how far it got
                 }
             }
             print("  round \(round) of \(rounds) done, load \(Self.load())")

@@ -87,15 +87,17 @@ bless: build
 
 # Plan time, hole use and density, build time (the Swift runtime and Foundation linked
 # statically: 25-26 MiB peak for the 200-port build instead of 30-32 MiB), 50 MB descriptions of
-# unknown keys refused, then boot timing (reset → kernel entry → init → power-off) of the default
-# example with guestfw's image beside QEMU's own SeaBIOS.
+# unknown keys refused, then the boots side by side: every example QEMU runs and a generated
+# 32-port VM, each with guestfw's image, SeaBIOS and qboot, BENCH_ROUNDS interleaved rounds.
+BENCH_ROUNDS ?= 3
+
 bench: deps firmware initramfs
 	$(SWIFT) build $(RELEASE_FLAGS) --product guestfw-bench
 	$(SWIFT) build $(RELEASE_FLAGS) --product guestfw
 	$(BENCH) Tables
 	$(BENCH) --build .build/release/guestfw
 	$(BENCH) --large-inputs .build/release/guestfw
-	$(BENCH) --boot .build/release/guestfw Tables/default/vm.toml $(KERNEL_DIR)/vmlinuz $(BOOT_INITRAMFS)
+	$(BENCH) --boot .build/release/guestfw Tables $(KERNEL_DIR)/vmlinuz $(BOOT_INITRAMFS) --rounds $(BENCH_ROUNDS)
 
 kernel: deps
 	scripts/fetch-kernel.sh $(KERNEL_DIR)

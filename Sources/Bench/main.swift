@@ -46,12 +46,12 @@ func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(wi
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "--boot" {
-    guard arguments.count == 5 else {
-        print("usage: guestfw-bench --boot GUESTFW VM.toml KERNEL INITRD")
+    guard let bench = BootBench(arguments: Array(arguments.dropFirst())) else {
+        print("usage: guestfw-bench --boot GUESTFW TABLES KERNEL INITRD [--rounds N] [--only NAME,...]")
         exit(2)
     }
     do {
-        try benchBoot(guestfw: arguments[1], config: arguments[2], kernel: arguments[3], initrd: arguments[4])
+        try bench.run()
     } catch {
         print("boot timing failed: \(error.localizedDescription)")
         exit(1)

@@ -11,8 +11,9 @@ struct HandoffRecords {
     init(plan: Plan, tables: [PlacedTable]) throws(HandoffBlock.Failure) {
         e820 = plan.e820.map(Self.e820Entry)
         ram = Self.expectedRAM(plan.memory)
+        let decoding = Self.leftDecoding(plan)
         for function in plan.functions {
-            var record = Self.function(function)
+            var record = Self.function(function, decoding: decoding.contains(function.bdf))
             record.firstBAR = UInt16(truncatingIfNeeded: bars.count)
             record.barCount = UInt16(function.bars.count)
             bars += function.bars.map(Self.bar)
@@ -47,7 +48,7 @@ struct HandoffRecords {
         return record
     }
 
-    static func function(_ function: PlannedFunction) -> HandoffFunction {
+    static func function(_ function: PlannedFunction, decoding: Bool) -> HandoffFunction {
         var record = HandoffFunction()
         record.bus = UInt8(function.bdf.bus)
         record.device = UInt8(function.bdf.device)
@@ -56,7 +57,7 @@ struct HandoffRecords {
         // A passthrough device's ids are unknown to the plan: 0 tells the firmware not to check them.
         record.vendorID = function.vendorID ?? 0
         record.deviceID = function.deviceID ?? 0
-        record.command = command(function)
+        record.command = decoding ? command(function) : 0
         record.interruptLine = function.interrupt.map { UInt8($0.gsi) } ?? 0xFF
         record.interruptPin = function.interrupt.map { UInt8($0.pin) } ?? 0
         // An expander (pxb-pcie) is a type-0 function: its root bus number is not a register.
@@ -85,7 +86,29 @@ struct HandoffRecords {
         }
     }
 
-    /// I/O and memory decoding for what the function was given; bus mastering for root ports,
+    /// The functions the firmware leaves decoding: the chipset's, and the boot VGA (the first
+    /// VGA-class function) with every bridge above it, so its legacy ranges reach it. Every other
+    /// function keeps its planned BARs and windows with decoding and bus mastering off, as
+    /// qboot leaves devices: Linux sizes an enabled function's BARs with decoding switched off
+    /// and on, and QEMU rebuilds its memory map at each switch and at each write of an open
+    /// bridge window; a driver enables what it uses (and the bridges above it) itself.
+    static func leftDecoding(_ plan: Plan) -> Set<BDF> {
+        var kept = Set(plan.functions.filter { $0.kind == .chipset }.map(\.bdf))
+        guard let vga = plan.functions.first(where: { $0.classCode.map { $0 >> 8 == vgaClass } ?? false }) else { return kept }
+        kept.insert(vga.bdf)
+        for bridge in plan.functions where bridge.kind.hasBridgeHeader {
+            if let secondary = bridge.secondaryBus, let subordinate = bridge.subordinateBus,
+               secondary <= vga.bdf.bus, vga.bdf.bus <= subordinate {
+                kept.insert(bridge.bdf)
+            }
+        }
+        return kept
+    }
+
+    /// Class 03h, subclass 00h: a VGA-compatible display controller.
+    static let vgaClass: UInt32 = 0x0300
+
+    /// I/O and memory decoding for what the function was given; bus mastering for bridges,
     /// which must forward their devices' DMA (a device's own bus mastering is its driver's call).
     static func command(_ function: PlannedFunction) -> UInt16 {
         let ioDecode: UInt16 = 1, memoryDecode: UInt16 = 2, busMaster: UInt16 = 4

@@ -86,4 +86,10 @@ enum FirmwareAreas {
     }
 
     static let biosArea = AddressRange(start: 0xE_0000, limit: FixedRanges.legacyEnd)
+
+    /// QEMU's `-kernel` puts the initrd as high as it can below the top 0x28000 bytes of low RAM
+    /// (x86_load_linux leaves the pc machines' acpi_data_size, 0x20000 + 0x8000, to the firmware's
+    /// tables): a larger ACPI area at the top of low RAM would lie under the initrd. Seen on QEMU
+    /// 7.2 with 2 GiB: a 1263059-byte initrd at [0x7fea3000-0x7ffd75d2], ending just below 0x7ffd8000.
+    static let qemuACPIReserve: UInt64 = 0x28000
 }

@@ -9,8 +9,9 @@ extension Planner {
         let acpi: ACPILayout
         switch config.vmm {
         case .qemu:
-            // The top of low RAM, where guestfw's firmware copies them.
-            acpiTables = AddressRange(start: memory.lowRAMEnd - acpiSize, size: acpiSize)
+            // The top of low RAM, where guestfw's firmware copies them, never below QEMU's initrd.
+            let size = min(acpiSize, FirmwareAreas.qemuACPIReserve)
+            acpiTables = AddressRange(start: memory.lowRAMEnd - size, size: size)
             acpi = ACPILayout.layout(area: acpiTables, biosArea: FirmwareAreas.biosArea, vcpus: config.vcpus)
         case .xen:
             // Where hvmloader puts them: the acpi_info page at 0xFC000000, the tables from

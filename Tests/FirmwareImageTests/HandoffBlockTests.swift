@@ -105,6 +105,27 @@ struct HandoffBlockTests {
         }
     }
 
+    /// multifunction (worked out from its vm.toml): rp1 holds the VGA at 0.0 and an HDA at 0.1;
+    /// the boot VGA (memory BARs only) keeps its memory decode (2), rp1 above it forwards memory
+    /// and masters (2|4: no I/O window), the audio function and every other port are left off
+    /// (0); the chipset's functions keep their decode. default has no VGA: only the chipset decodes.
+    @Test func onlyTheBootVGAsPathAndTheChipsetDecode() throws {
+        for (name, expected) in [("multifunction", ["gpu0": 2, "audio0": 0, "rp1": 6]), ("default", ["disk0": 0, "nic0": 0, "rp1": 0, "rp3": 0])] {
+            let (plan, _, bytes) = try Self.encode(name)
+            let decoded = Decoded(bytes)
+            for (record, function) in zip(decoded.functions, plan.functions) {
+                if function.kind == .chipset {
+                    let decodes = function.bars.contains { $0.kind != .rom }
+                    #expect(decodes == (record.command & 3 != 0), "\(name) \(function.id)")
+                } else if let want = expected[function.id] {
+                    #expect(Int(record.command) == want, "\(name) \(function.id)")
+                } else {
+                    #expect(record.command == 0, "\(name) \(function.id): \(record.command)")
+                }
+            }
+        }
+    }
+
     @Test(arguments: examples.filter { $0 != "xen-large-bars" })
     func memoryAndTablesMatchPlan(_ name: String) throws {
         let (plan, tables, bytes) = try Self.encode(name)

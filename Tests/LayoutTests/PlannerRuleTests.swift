@@ -44,6 +44,21 @@ struct MemoryMapTests {
         #expect(plan.e820.contains { $0.range == plan.memory.acpiTables && $0.type == .acpi })
         #expect(plan.e820.filter { $0.type == .ram }.allSatisfy { !$0.range.overlaps(plan.memory.acpiTables) })
     }
+
+    /// QEMU 7.2 with 2 GiB and 32 root ports each holding a device loaded the boot tests' initrd
+    /// (1263059 bytes) at [0x7fea3000-0x7ffd75d2]: its highest place ends below 0x80000000 - 0x28000.
+    /// The tables of 68 functions (the 192 KiB the size rule gives them) lay under it and the
+    /// firmware refused the boot; the area must stay within those top 0x28000 bytes.
+    @Test func qemuTablesStayAboveQEMUsInitrd() throws {
+        var toml = "memory = \"2G\"\n"
+        for index in 0..<32 { toml += "[[root_port]]\nid = \"rp\(index)\"\n[[device]]\nid = \"d\(index)\"\nmodel = \"virtio-net-pci\"\nbus = \"rp\(index)\"\n" }
+        let plan = try plan(toml)
+        #expect(plan.functions.count > 64)
+        #expect(plan.memory.acpiTables.limit == 0x8000_0000)
+        #expect(plan.memory.acpiTables.start >= 0x8000_0000 - 0x28000)
+        let dsdt = try #require(plan.memory.acpi.slot("DSDT"))
+        #expect(dsdt.range.limit == plan.memory.acpiTables.limit && dsdt.capacity >= 64 * 1024)
+    }
 }
 
 @Suite("hvmloader policy")

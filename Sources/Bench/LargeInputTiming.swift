@@ -7,8 +7,8 @@ func benchLargeInputs(guestfw: String) throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("guestfw-bench-\(getpid())")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
-    print("50 MB of unknown keys, read and refused by `guestfw plan` (wall time, peak RSS)")
-    for (name, bytes) in [("vm.toml", unknownKeysTOML()), ("vm.json", unknownKeysJSON())] {
+    print("50 MB of unknown keys, and a 50 MB JSON array, read and refused by `guestfw plan` (wall time, peak RSS)")
+    for (name, bytes) in [("vm.toml", unknownKeysTOML()), ("vm.json", unknownKeysJSON()), ("array.json", numbersJSON())] {
         let path = directory.appendingPathComponent(name).path
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let run = try BuildTiming.spawn(guestfw, ["plan", path])
@@ -25,6 +25,11 @@ func unknownKeysTOML() -> [UInt8] {
 /// The same as one JSON object: `{"memory": "2G", "k0": 1, ...}` (about 3.4 million keys).
 func unknownKeysJSON() -> [UInt8] {
     unknownKeys(head: "{\"memory\": \"2G\"", tail: "}\n") { ", \"k\($0)\": 1" }
+}
+
+/// `{"memory": "2G", "a": [1,1,...]}`: some 25 million array elements, refused at the element limit.
+func numbersJSON() -> [UInt8] {
+    unknownKeys(head: "{\"memory\": \"2G\", \"a\": [", tail: "1]}\n") { _ in "1," }
 }
 
 /// `head`, then `key(0)`, `key(1)`, ... until `size` bytes, then `tail`.

@@ -4,9 +4,12 @@ import Layout
 import VMConfig
 import VMCorpus
 
+/// The middle value; for an even count the mean of the two middle ones.
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
-    return sorted[sorted.count / 2]
+    guard !sorted.isEmpty else { return .nan }
+    let middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
 /// Median wall time of `runs` plans, in milliseconds.

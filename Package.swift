@@ -57,7 +57,7 @@ let package = Package(
             dependencies: ["FirmwareImage", "ACPI", "Layout", "VMConfig", "TestSupport"]),
         .testTarget(
             name: "GuestfwCLITests",
-            dependencies: ["GuestfwCLI", "Layout", "VMConfig", "TestSupport", "guestfw", "guestfw-boot-report"]),
+            dependencies: ["GuestfwCLI", "Layout", "VMConfig", "TestSupport", "VMCorpus", "guestfw", "guestfw-boot-report"]),
         // Boots the built guestfw's output under QEMU; reads plan.json as published, through
         // TestSupport, not through the planner's types.
         .testTarget(

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VMCorpus
 
 /// Issue 12, item 1: every class of hostile input found by hand, through the real binary, each
 /// with its exact message (file, line or byte offset, key, value, what is accepted), exit 2, and
@@ -46,48 +47,34 @@ struct HostileInputTests {
 
     /// Some 100,000 unknown keys (1.3 MB): the first 50 errors, then a count.
     @Test func manyUnknownKeysAreCappedAtFiftyErrors() throws {
-        try Self.expectUnknownKeysCapped(file: "vm.toml", line: 2, head: "memory = \"2G\"\n", tail: "", bytes: 1_300_000) { "k\($0) = 1\n" }
+        try Self.expectUnknownKeysCapped(file: "vm.toml", line: 2, LargeInputs.unknownKeysTOML(size: 1_300_000))
     }
 
     /// The same as one JSON object.
     @Test func manyUnknownJSONKeysAreCappedAtFiftyErrors() throws {
-        try Self.expectUnknownKeysCapped(file: "vm.json", line: 1, head: "{\"memory\": \"2G\"", tail: "}\n", bytes: 1_300_000) { ", \"k\($0)\": 1" }
+        try Self.expectUnknownKeysCapped(file: "vm.json", line: 1, LargeInputs.unknownKeysJSON(size: 1_300_000))
     }
 
     /// About 50 MB of unknown keys (some 3.9 million): refused at the reader's key limit, where
     /// `memory` is key 1 and k1048575, on line 1048577, is key 1048577. How fast is `make bench`'s
     /// business (guestfw-bench --large-inputs), not this test's.
     @Test func fiftyMegabytesOfUnknownKeysAreRefusedAtTheKeyLimit() throws {
-        let bytes = Self.keys(head: "memory = \"2G\"\n", bytes: 50_000_000) { "k\($0) = 1\n" }
-        let run = try Self.run(["plan", "vm.toml"], bytes: ["vm.toml": bytes.bytes])
+        let run = try Self.run(["plan", "vm.toml"], bytes: ["vm.toml": LargeInputs.unknownKeysTOML().bytes])
         Self.expectRefused(run, "guestfw: error: vm.toml:1048577: more than 1048576 keys in one description; accepted: at most 1048576 in all (a PCI segment has 65536 functions)\n", files: ["vm.toml"])
     }
 
     /// The same as one JSON object (some 3.4 million keys), all on line 1.
     @Test func fiftyMegabytesOfUnknownJSONKeysAreRefusedAtTheKeyLimit() throws {
-        let bytes = Self.keys(head: "{\"memory\": \"2G\"", bytes: 50_000_000) { ", \"k\($0)\": 1" }
-        let run = try Self.run(["plan", "vm.json"], bytes: ["vm.json": bytes.bytes + Array("}\n".utf8)])
+        let run = try Self.run(["plan", "vm.json"], bytes: ["vm.json": LargeInputs.unknownKeysJSON().bytes])
         Self.expectRefused(run, "guestfw: error: vm.json:1: more than 1048576 keys in one description; accepted: at most 1048576 in all (a PCI segment has 65536 functions)\n", files: ["vm.json"])
     }
 
-    /// `head`, then `key(0)`, `key(1)`, ... until `bytes` bytes; and how many keys that made.
-    static func keys(head: String, bytes size: Int, key: (Int) -> String) -> (bytes: [UInt8], count: Int) {
-        var bytes = Array(head.utf8)
-        bytes.reserveCapacity(size + 100)
-        var index = 0
-        while bytes.count < size {
-            bytes += key(index).utf8
-            index += 1
-        }
-        return (bytes, index)
-    }
-
-    /// `head`, then `key(0)`, `key(1)`, ... up to `bytes`, then `tail`, given to `plan`: exit 2,
-    /// the first 50 errors (the first naming `k0` on `line`), then the count of the others.
-    static func expectUnknownKeysCapped(file: String, line: Int, head: String, tail: String, bytes size: Int, key: (Int) -> String,
+    /// `input` (a description of `count` unknown keys k0, k1, ...) given to `plan`: exit 2, the
+    /// first 50 errors (the first naming `k0` on `line`), then the count of the others.
+    static func expectUnknownKeysCapped(file: String, line: Int, _ input: (bytes: [UInt8], count: Int),
                                         sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let (bytes, index) = keys(head: head, bytes: size, key: key)
-        let run = try Self.run(["plan", file], bytes: [file: bytes + tail.utf8])
+        let (bytes, index) = input
+        let run = try Self.run(["plan", file], bytes: [file: bytes])
         #expect(run.exitCode == 2, sourceLocation: sourceLocation)
         let lines = run.stderr.split(separator: "\n")
         #expect(lines.count == 51, sourceLocation: sourceLocation)
@@ -99,11 +86,7 @@ struct HostileInputTests {
     /// A 50 MB JSON array of numbers: refused at the element limit, without reading 25 million
     /// values into memory.
     @Test func fiftyMegabyteJSONArrayIsRefusedAtTheElementLimit() throws {
-        var bytes = Array("{\"memory\": \"2G\", \"a\": [".utf8)
-        bytes.reserveCapacity(50_000_010)
-        while bytes.count < 50_000_000 { bytes += [0x31, 0x2C] }
-        bytes += [0x31, 0x5D, 0x7D]
-        let run = try Self.run(["plan", "vm.json"], bytes: ["vm.json": bytes])
+        let run = try Self.run(["plan", "vm.json"], bytes: ["vm.json": LargeInputs.numbersJSON().bytes])
         Self.expectRefused(run, "guestfw: error: vm.json:1: more than 1048576 array elements in one description; accepted: at most 1048576 in all (a PCI segment has 65536 functions)\n", files: ["vm.json"])
     }
 

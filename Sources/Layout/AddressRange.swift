@@ -21,6 +21,10 @@ public struct AddressRange: Sendable, Hashable, Comparable, CustomStringConverti
     public func contains(_ other: AddressRange) -> Bool { other.start >= start && other.limit <= limit }
     public func contains(_ address: UInt64) -> Bool { address >= start && address < limit }
     public func overlaps(_ other: AddressRange) -> Bool { other.start < limit && start < other.limit }
+    /// The addresses in both; nil when they do not overlap.
+    public func intersection(_ other: AddressRange) -> AddressRange? {
+        overlaps(other) ? AddressRange(start: max(start, other.start), limit: min(limit, other.limit)) : nil
+    }
 
     public static func < (a: AddressRange, b: AddressRange) -> Bool { (a.start, a.size) < (b.start, b.size) }
     public var description: String { "[\(hex(start))-\(hex(end))]" }

@@ -68,6 +68,14 @@ extension Request {
 
     var isIO: Bool { kindName == BARKind.io.rawValue || kindName == WindowKind.io.rawValue }
 
+    /// A memory window whose size is no multiple of its alignment (128 MiB + 3 MiB) may be laid
+    /// out from its top instead: its children mirrored, so that its end, not its start, is on the
+    /// alignment boundary and the tail lies below the aligned part (Planner.fillWindows).
+    var mayAlignEnd: Bool {
+        guard case .window(_, let kind) = owner, kind != .io else { return false }
+        return fixed == nil && size % alignment != 0
+    }
+
     /// What a fixed request keeps from everything else: its range, a memory BAR's rounded out to
     /// whole pages (passthrough maps pages). The planner has checked it lies below 2^phys_bits.
     var fixedRange: AddressRange? {

@@ -66,16 +66,22 @@ extension RangeAllocator {
     /// else the aligned place nearest to either edge. On a tie the side with less free space is
     /// filled first, so that the larger free part stays whole (the block grows from the fixed
     /// ECAM toward the smaller side of the hole until that side is full).
-    mutating func allocate(size: UInt64, alignment: UInt64, beside block: AddressRange) -> UInt64? {
+    /// `endAligned`: the piece may instead have its end on an `alignment` boundary (a window laid
+    /// out from its top, `Request.mayAlignEnd`); the answer says which of the two it got.
+    mutating func allocate(size: UInt64, alignment: UInt64, endAligned: Bool = false,
+                           beside block: AddressRange) -> (base: UInt64, endAligned: Bool)? {
         let freeBelow = free.reduce(0) { $0 + ($1.start < block.start ? min($1.limit, block.start) - $1.start : 0) }
         let freeAbove = free.reduce(0) { $0 + ($1.limit > block.limit ? $1.limit - max($1.start, block.limit) : 0) }
-        var best: (growth: UInt64, sideFree: UInt64, base: UInt64, index: Int)?
+        var best: (growth: UInt64, sideFree: UInt64, base: UInt64, endAligned: Bool, index: Int)?
         for (index, range) in free.enumerated() {
-            for base in [Self.lowestPlace(in: range, size: size, alignment: alignment),
-                         Self.highestPlace(in: range, size: size, alignment: alignment)].compactMap({ $0 }) {
+            let startAligned = [Self.lowestPlace(in: range, size: size, alignment: alignment),
+                                Self.highestPlace(in: range, size: size, alignment: alignment)].compactMap { $0 }.map { ($0, false) }
+            let endPlaces = !endAligned ? [] : [Self.lowestEndPlace(in: range, size: size, alignment: alignment),
+                                                Self.highestEndPlace(in: range, size: size, alignment: alignment)].compactMap { $0 }.map { ($0, true) }
+            for (base, atEnd) in startAligned + endPlaces {
                 let growth = max(block.limit, base + size) - min(block.start, base) - block.size
                 let sideFree = base < block.start ? freeBelow : base >= block.limit ? freeAbove : 0
-                let candidate = (growth: growth, sideFree: sideFree, base: base, index: index)
+                let candidate = (growth: growth, sideFree: sideFree, base: base, endAligned: atEnd, index: index)
                 if best.map({ (candidate.growth, candidate.sideFree, candidate.base) < ($0.growth, $0.sideFree, $0.base) }) ?? true {
                     best = candidate
                 }
@@ -83,7 +89,31 @@ extension RangeAllocator {
         }
         guard let best else { return nil }
         take(AddressRange(start: best.base, size: size), from: best.index, keepingBelow: true)
-        return best.base
+        return (best.base, best.endAligned)
+    }
+
+    /// Takes `piece` if it lies in one free range; false (and nothing taken) otherwise.
+    mutating func claim(_ piece: AddressRange) -> Bool {
+        guard let index = free.firstIndex(where: { $0.contains(piece) }) else { return false }
+        take(piece, from: index, keepingBelow: true)
+        return true
+    }
+
+    /// Every free place in `region` whose start (or, with `endAligned`, whose end) is on a
+    /// multiple of `step` (itself a multiple of `alignment`), lowest first.
+    func places(size: UInt64, alignment: UInt64, endAligned: Bool, in region: AddressRange,
+                step: UInt64) -> [(base: UInt64, endAligned: Bool)] {
+        var places: [(base: UInt64, endAligned: Bool)] = []
+        for range in free {
+            guard let part = range.intersection(region), part.size >= size else { continue }
+            var boundary = alignUp(part.start, step)
+            while boundary <= part.limit {
+                if boundary + size <= part.limit { places.append((boundary, false)) }
+                if endAligned, boundary >= part.start + size { places.append((boundary - size, true)) }
+                boundary += step
+            }
+        }
+        return places.sorted { ($0.base, $0.endAligned ? 1 : 0) < ($1.base, $1.endAligned ? 1 : 0) }
     }
 
     private func firstPlace(size: UInt64, alignment: UInt64) -> UInt64? {
@@ -103,5 +133,18 @@ extension RangeAllocator {
         guard range.size >= size else { return nil }
         let base = alignDown(range.limit - size, alignment)
         return base >= range.start ? base : nil
+    }
+
+    /// The lowest base in `range` whose end (base + size) is on an `alignment` boundary.
+    static func lowestEndPlace(in range: AddressRange, size: UInt64, alignment: UInt64) -> UInt64? {
+        guard range.size >= size else { return nil }
+        let end = alignUp(range.start + size, alignment)
+        return end >= range.start + size && end <= range.limit ? end - size : nil
+    }
+
+    /// The highest base in `range` whose end is on an `alignment` boundary.
+    static func highestEndPlace(in range: AddressRange, size: UInt64, alignment: UInt64) -> UInt64? {
+        let end = alignDown(range.limit, alignment)
+        return end >= size && end - size >= range.start ? end - size : nil
     }
 }

@@ -77,7 +77,7 @@ struct ToolstackPolicy: PlacementRules {
             if let dense = packDensely(low, hole: hole, ecam: ecam, ecamIsGiven: config.ecam.base != nil, taken: fixed) {
                 return MemoryAssignment(lowRAMEnd: lowRAMEnd, relocatedRAM: 0, hole: hole, ecam: dense.ecam,
                                         mmio32: MemoryPlacement.mmio32(hole: hole, ecam: dense.ecam), mmio64: nil,
-                                        addresses: dense.addresses)
+                                        addresses: dense.block.addresses, laidFromTop: dense.block.laidFromTop)
             }
             // Dense packing is greedy: where it finds no room, the ECAM first and every resource at
             // the lowest place that fits, which fits whenever any largest-alignment-first packing does.
@@ -109,42 +109,85 @@ struct ToolstackPolicy: PlacementRules {
     /// `taken`: the identity BARs and the windows fixed around them, which neither the ECAM nor
     /// any resource may overlap.
     static func packDensely(_ low: [Request], hole: AddressRange, ecam: AddressRange, ecamIsGiven: Bool,
-                            taken: [AddressRange] = []) -> (ecam: AddressRange, addresses: [ResourceOwner: UInt64])? {
+                            taken: [AddressRange] = []) -> (ecam: AddressRange, block: PackedBlock)? {
         let low = low.sorted(by: denseOrder)
         if ecamIsGiven {
-            return packBlock(low, hole: hole, fixed: hole.overlaps(ecam) ? ecam : nil, taken: taken).map { (ecam, $0.addresses) }
+            return packBlock(low, hole: hole, fixed: hole.overlaps(ecam) ? ecam : nil, taken: taken).map { (ecam, $0) }
         }
-        var best: (block: AddressRange, ecam: AddressRange, addresses: [ResourceOwner: UInt64])?
+        var best: (ecam: AddressRange, block: PackedBlock)?
         var base = alignUp(hole.start, FixedRanges.ecamAlignment)
         while base < hole.limit, hole.limit - base >= ecam.size {
             let candidate = AddressRange(start: base, size: ecam.size)
             if !taken.contains(where: candidate.overlaps), let packed = packBlock(low, hole: hole, fixed: candidate, taken: taken),
-               packed.block.start - hole.start < FixedRanges.ecamAlignment,
-               best.map({ packed.block.size < $0.block.size }) ?? true {
-                best = (packed.block, candidate, packed.addresses)
+               packed.span.start - hole.start < FixedRanges.ecamAlignment,
+               best.map({ packed.span.size < $0.block.span.size }) ?? true {
+                best = (candidate, packed)
             }
             base += FixedRanges.ecamAlignment
         }
-        return best.map { ($0.ecam, $0.addresses) }
+        return best
+    }
+
+    /// What `packBlock` decided: the span from the lowest start to the highest end, an address
+    /// for each resource, and the windows it laid out from their top.
+    struct PackedBlock {
+        var span: AddressRange
+        var addresses: [ResourceOwner: UInt64] = [:]
+        var laidFromTop: Set<ResourceOwner> = []
     }
 
     /// In the given order (`denseOrder`), each resource where it grows the block least
-    /// (`RangeAllocator`'s `allocate(beside:)`), the block starting from `fixed` (the ECAM) or, without one, from the
-    /// first resource at the end of the hole with less slack.
+    /// (`RangeAllocator`'s `allocate(beside:)`, which may lay a window from its top), the block
+    /// starting from `fixed` (the ECAM) or, without one, from the first resource at an anchor
+    /// (`anchors`): the one giving the smallest block.
     static func packBlock(_ low: [Request], hole: AddressRange, fixed: AddressRange?,
-                          taken: [AddressRange] = []) -> (block: AddressRange, addresses: [ResourceOwner: UInt64])? {
-        var allocator = RangeAllocator(MemoryPlacement.mmio32(hole: hole, ecam: fixed), discipline: .firstFit, skipping: taken)
-        var block = fixed
-        var addresses: [ResourceOwner: UInt64] = [:]
-        for request in low {
-            let placed = block.map { allocator.allocate(size: request.size, alignment: request.alignment, beside: $0) }
-                ?? allocator.allocateAtEnd(size: request.size, alignment: request.alignment)
-            guard let base = placed else { return nil }
-            addresses[request.owner] = base
-            let piece = AddressRange(start: base, size: request.size)
-            block = block.map { AddressRange(start: min($0.start, base), limit: max($0.limit, piece.limit)) } ?? piece
+                          taken: [AddressRange] = []) -> PackedBlock? {
+        let allocator = RangeAllocator(MemoryPlacement.mmio32(hole: hole, ecam: fixed), discipline: .firstFit, skipping: taken)
+        if let fixed { return packBeside(low[...], allocator: allocator, block: PackedBlock(span: fixed)) }
+        guard let first = low.first else { return PackedBlock(span: AddressRange(start: hole.start, size: 1)) }
+        var best: PackedBlock?
+        for (base, fromTop) in anchors(first, allocator: allocator, hole: hole, total: low.reduce(0) { $0 + $1.size }) {
+            var rest = allocator
+            let piece = AddressRange(start: base, size: first.size)
+            guard rest.claim(piece) else { continue }
+            let start = PackedBlock(span: piece, addresses: [first.owner: base], laidFromTop: fromTop ? [first.owner] : [])
+            guard let packed = packBeside(low.dropFirst(), allocator: rest, block: start) else { continue }
+            let reachesAnEnd = packed.span.start - hole.start < FixedRanges.ecamAlignment
+                || hole.limit - packed.span.limit < FixedRanges.ecamAlignment
+            if reachesAnEnd, best.map({ packed.span.size < $0.span.size }) ?? true { best = packed }
         }
-        return block.map { ($0, addresses) } ?? (AddressRange(start: hole.start, size: 1), addresses)
+        return best
+    }
+
+    /// Each resource in turn beside the block packed so far.
+    static func packBeside(_ low: ArraySlice<Request>, allocator: RangeAllocator, block: PackedBlock) -> PackedBlock? {
+        var allocator = allocator
+        var packed = block
+        for request in low {
+            guard let (base, fromTop) = allocator.allocate(size: request.size, alignment: request.alignment,
+                                                           endAligned: request.mayAlignEnd, beside: packed.span) else { return nil }
+            packed.addresses[request.owner] = base
+            if fromTop { packed.laidFromTop.insert(request.owner) }
+            let piece = AddressRange(start: base, size: request.size)
+            packed.span = AddressRange(start: min(packed.span.start, base), limit: max(packed.span.limit, piece.limit))
+        }
+        return packed
+    }
+
+    /// Where the first (largest-alignment) resource may anchor a block that no ECAM anchors: at the
+    /// end of the hole with less slack (`allocateAtEnd`), the choice kept on a tie, then at every
+    /// aligned place, start or (for a window with a tail) end, within reach of either end of the
+    /// hole: 256 MiB plus everything there is to pack, for the block must start (or end) within
+    /// 256 MiB of it so that the free rest stays in one piece. At most 64 places per end.
+    static func anchors(_ first: Request, allocator: RangeAllocator, hole: AddressRange, total: UInt64) -> [(UInt64, Bool)] {
+        var atEnd = allocator
+        let preferred = atEnd.allocateAtEnd(size: first.size, alignment: first.alignment).map { [($0, false)] } ?? []
+        let reach = min(hole.size, FixedRanges.ecamAlignment + total)
+        let step = max(first.alignment, alignUp(reach / 64, first.alignment))
+        let ends = [AddressRange(start: hole.start, size: reach), AddressRange(start: hole.limit - reach, limit: hole.limit)]
+        return preferred + ends.flatMap {
+            allocator.places(size: first.size, alignment: first.alignment, endAligned: first.mayAlignEnd, in: $0, step: step)
+        }.map { ($0.base, $0.endAligned) }
     }
 
     /// Largest alignment first; of equal alignment, those whose size is a multiple of it first:

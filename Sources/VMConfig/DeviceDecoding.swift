@@ -105,6 +105,20 @@ extension ConfigDecoder {
         return text.lowercased()
     }
 
+    /// VGA's `size` is its video memory, QEMU's `vgamem_mb`: whole MiB that QEMU takes as they are
+    /// (1 to 512; BAR 0 is that rounded up to a power of two, `DeviceCatalog.model(named:)`).
+    static func decodeVideoMemory(_ reader: FieldReader) -> UInt64? {
+        let range = DeviceCatalog.sizeParameters["VGA"]!.sizes
+        let accepted = "whole MiB from \(Quantity.format(range.lowerBound)) to \(Quantity.format(range.upperBound)) (QEMU's vgamem_mb)"
+        guard let size = reader.quantity("size", accepted: accepted) else { return nil }
+        guard size % (1 << 20) == 0, range.contains(size) else {
+            reader.diagnostics.report(reader.field("size"), reader.node("size"), problem: "is not a video memory size QEMU's VGA takes",
+                                      accepted: accepted)
+            return nil
+        }
+        return size
+    }
+
     static func decodeModelSize(_ reader: FieldReader, model: String?, physBits: Int) -> UInt64? {
         let limit = UInt64(1) << (physBits - 2)
         let accepted = "a power of two from 4K to \(Quantity.format(limit))"
@@ -114,10 +128,11 @@ extension ConfigDecoder {
             }
             return nil
         }
+        if model == "VGA" { return decodeVideoMemory(reader) }
         guard let model, DeviceCatalog.sizedModels.contains(model) else {
             reader.diagnostics.report(reader.field("size"), reader.node("size"),
                                       problem: "only a sized model takes a size",
-                                      accepted: "size with model = " + DeviceCatalog.sizedModels.sorted().joined(separator: ", "))
+                                      accepted: "size with model = " + (DeviceCatalog.sizedModels.sorted() + ["VGA"]).joined(separator: ", "))
             return nil
         }
         guard let size = reader.quantity("size", accepted: accepted) else { return nil }

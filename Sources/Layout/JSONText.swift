@@ -14,25 +14,58 @@ public indirect enum JSONText: Sendable, Equatable {
 
     /// Two-space indentation; arrays of scalars and small objects stay readable in diffs.
     public func rendered(indent: Int = 0) -> String {
-        let pad = String(repeating: " ", count: indent)
-        let inner = String(repeating: " ", count: indent + 2)
+        var out = ""
+        write(into: &out, indent: indent)
+        return out
+    }
+
+    /// Appends to one buffer: building a string per value and joining them was a third of
+    /// `guestfw plan --json`'s time on a 200-port VM.
+    private func write(into out: inout String, indent: Int) {
         switch self {
         case .object(let members):
-            if members.isEmpty { return "{}" }
-            let body = members.map { inner + quote($0.0) + ": " + $0.1.rendered(indent: indent + 2) }
-            return "{\n" + body.joined(separator: ",\n") + "\n" + pad + "}"
+            if members.isEmpty { out += "{}"; return }
+            out += "{"
+            for (index, (key, value)) in members.enumerated() {
+                out += index == 0 ? "\n" : ",\n"
+                Self.pad(&out, indent + 2)
+                Self.quote(key, into: &out)
+                out += ": "
+                value.write(into: &out, indent: indent + 2)
+            }
+            out += "\n"
+            Self.pad(&out, indent)
+            out += "}"
         case .array(let items):
-            if items.isEmpty { return "[]" }
-            return "[\n" + items.map { inner + $0.rendered(indent: indent + 2) }.joined(separator: ",\n") + "\n" + pad + "]"
-        case .string(let text): return quote(text)
-        case .int(let number): return String(number)
-        case .bool(let flag): return flag ? "true" : "false"
-        case .null: return "null"
+            if items.isEmpty { out += "[]"; return }
+            out += "["
+            for (index, item) in items.enumerated() {
+                out += index == 0 ? "\n" : ",\n"
+                Self.pad(&out, indent + 2)
+                item.write(into: &out, indent: indent + 2)
+            }
+            out += "\n"
+            Self.pad(&out, indent)
+            out += "]"
+        case .string(let text): Self.quote(text, into: &out)
+        case .int(let number): out += String(number)
+        case .bool(let flag): out += flag ? "true" : "false"
+        case .null: out += "null"
         }
     }
 
-    private func quote(_ text: String) -> String {
-        var out = "\""
+    private static func pad(_ out: inout String, _ count: Int) {
+        for _ in 0..<count { out += " " }
+    }
+
+    private static func quote(_ text: String, into out: inout String) {
+        out += "\""
+        // Most text (ids, hex numbers, kinds) needs no escape: one append.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -46,6 +79,6 @@ public indirect enum JSONText: Sendable, Equatable {
             default: out.unicodeScalars.append(scalar)
             }
         }
-        return out + "\""
+        out += "\""
     }
 }

@@ -145,25 +145,31 @@ struct ToolstackPolicy: PlacementRules {
         let allocator = RangeAllocator(MemoryPlacement.mmio32(hole: hole, ecam: fixed), discipline: .firstFit, skipping: taken)
         if let fixed { return packBeside(low[...], allocator: allocator, block: PackedBlock(span: fixed)) }
         guard let first = low.first else { return PackedBlock(span: AddressRange(start: hole.start, size: 1)) }
+        let total = low.reduce(0) { $0 + $1.size }
         var best: PackedBlock?
-        for (base, fromTop) in anchors(first, allocator: allocator, hole: hole, total: low.reduce(0) { $0 + $1.size }) {
+        for (base, fromTop) in anchors(first, allocator: allocator, hole: hole, total: total) {
             var rest = allocator
             let piece = AddressRange(start: base, size: first.size)
             guard rest.claim(piece) else { continue }
             let start = PackedBlock(span: piece, addresses: [first.owner: base], laidFromTop: fromTop ? [first.owner] : [])
-            guard let packed = packBeside(low.dropFirst(), allocator: rest, block: start) else { continue }
+            guard let packed = packBeside(low.dropFirst(), allocator: rest, block: start, within: best?.span.size) else { continue }
             let reachesAnEnd = packed.span.start - hole.start < FixedRanges.ecamAlignment
                 || hole.limit - packed.span.limit < FixedRanges.ecamAlignment
             if reachesAnEnd, best.map({ packed.span.size < $0.span.size }) ?? true { best = packed }
+            // Nothing packs tighter than the sum of the sizes.
+            if let best, best.span.size == total { break }
         }
         return best
     }
 
-    /// Each resource in turn beside the block packed so far.
-    static func packBeside(_ low: ArraySlice<Request>, allocator: RangeAllocator, block: PackedBlock) -> PackedBlock? {
+    /// Each resource in turn beside the block packed so far; nil when one finds no room or the
+    /// block grows to `within` (a block found before is no larger).
+    static func packBeside(_ low: ArraySlice<Request>, allocator: RangeAllocator, block: PackedBlock,
+                           within limit: UInt64? = nil) -> PackedBlock? {
         var allocator = allocator
         var packed = block
         for request in low {
+            if let limit, packed.span.size >= limit { return nil }
             guard let (base, fromTop) = allocator.allocate(size: request.size, alignment: request.alignment,
                                                            endAligned: request.mayAlignEnd, beside: packed.span) else { return nil }
             packed.addresses[request.owner] = base

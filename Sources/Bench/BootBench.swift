@@ -125,12 +125,22 @@ struct BootReport {
     }
 
     /// Only guestfw prints on the console before the kernel: when its first line and its
-    /// "starting Linux" arrived (SeaBIOS and qboot print nothing there).
+    /// "starting Linux" arrived (SeaBIOS and qboot print nothing there). From there on the time is
+    /// the kernel's and init's; that time over another firmware's whole boot is the ratio a
+    /// firmware taking no time at all would reach, the floor of guestfw's.
     func printFirmwareLines() {
-        Swift.print("\n  guestfw's own lines (median seconds from QEMU start): \"\(BootTiming.firmwareReset)\", \"\(BootTiming.kernelEntryMarker)\"")
+        Swift.print("\n  guestfw's own lines (median seconds from QEMU start): \"\(BootTiming.firmwareReset)\", \"\(BootTiming.kernelEntryMarker)\";")
+        Swift.print("  after: from \"starting Linux\" to power-off (the kernel's decompression, its boot and init); floor: after / the other's off")
+        Swift.print("  " + pad("vm", 18) + pad("reset", 8) + pad("start", 8) + pad("after", 8) + pad("floor/SeaBIOS", 15) + "floor/qboot")
         for vm in vms {
             let runs = boots[vm]?[.guestfw] ?? []
-            Swift.print("  " + pad(vm, 18) + pad(column(runs, \.firmwareFirstLine), 8) + column(runs, \.kernelEntry))
+            let after = runs.filter(\.completed).compactMap { run in run.kernelEntry.map { run.exited - $0 } }
+            let floors = [BootFirmware.seaBIOS, .qboot].map { other -> String in
+                let theirs = (boots[vm]?[other] ?? []).filter(\.completed).map(\.exited)
+                return after.isEmpty || theirs.isEmpty ? "-" : String(format: "%.2f", median(after) / median(theirs))
+            }
+            Swift.print("  " + pad(vm, 18) + pad(column(runs, \.firmwareFirstLine), 8) + pad(column(runs, \.kernelEntry), 8)
+                        + pad(after.isEmpty ? "-" : String(format: "%.2f", median(after)), 8) + pad(floors[0], 15) + floors[1])
         }
     }
 
@@ -152,6 +162,12 @@ struct BootReport {
             }
             Swift.print("  " + pad(vm, 18) + cells.joined())
         }
+        // One VM's ratio moves by ±0.1 between runs of the same line (TCG's decompression alone
+        // varies by ±0.5 s): the geometric mean over the VMs is the steadier figure.
+        Swift.print("  " + pad("mean (geo.)", 18) + ratios.map { ratio in
+            let values = vms.compactMap { self.ratio($0, ratio.firmware, ratio.key) }
+            return pad(values.isEmpty ? "-" : String(format: "%.2f", exp(values.map(log).reduce(0, +) / Double(values.count))), 13)
+        }.joined())
         Swift.print("  " + pad("worst", 18) + ratios.map { ratio in
             pad(worst[ratio.title].map { String(format: "%.2f", $0.value) + " \($0.vm)" } ?? "-", 13)
         }.joined(separator: " "))

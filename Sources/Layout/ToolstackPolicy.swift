@@ -147,15 +147,17 @@ struct ToolstackPolicy: PlacementRules {
         guard let first = low.first else { return PackedBlock(span: AddressRange(start: hole.start, size: 1)) }
         let total = low.reduce(0) { $0 + $1.size }
         var best: PackedBlock?
-        for (base, fromTop) in anchors(first, allocator: allocator, hole: hole, total: total) {
+        for (index, (base, fromTop)) in anchors(first, allocator: allocator, hole: hole, total: total).enumerated() {
             var rest = allocator
             let piece = AddressRange(start: base, size: first.size)
             guard rest.claim(piece) else { continue }
             let start = PackedBlock(span: piece, addresses: [first.owner: base], laidFromTop: fromTop ? [first.owner] : [])
             guard let packed = packBeside(low.dropFirst(), allocator: rest, block: start, within: best?.span.size) else { continue }
+            // The first anchor (the end of the hole with less slack) stands even when its block
+            // reaches neither end; the others must do better.
             let reachesAnEnd = packed.span.start - hole.start < FixedRanges.ecamAlignment
                 || hole.limit - packed.span.limit < FixedRanges.ecamAlignment
-            if reachesAnEnd, best.map({ packed.span.size < $0.span.size }) ?? true { best = packed }
+            if reachesAnEnd || index == 0, best.map({ packed.span.size < $0.span.size }) ?? true { best = packed }
             // Nothing packs tighter than the sum of the sizes.
             if let best, best.span.size == total { break }
         }

@@ -99,6 +99,35 @@ struct HoleDensityTests {
         #expect(InvariantChecks.check(plan, config).isEmpty)
     }
 
+    /// A first resource whose only place reaches neither end of the hole still anchors the block.
+    /// Worked by hand: 1280 MiB of RAM puts QEMU's hole at [0x50000000, 0xFEC00000); the 1 GiB BAR
+    /// fits only at 0x80000000 (768 MiB above the hole's start, 1004 MiB below its end), and the
+    /// rest goes beside it on the side with less free space, below: the e1000e's 1 MiB window
+    /// ends at 0x80000000 (not the first-fit layout with it 768 MiB away at 0x50000000).
+    @Test func anAnchorFarFromBothEndsStillAnchors() throws {
+        let config = try ConfigLoader.load(text: """
+            memory = "1280M"
+            [ecam]
+            policy = "toolstack"
+            base = "0x800000000"
+            [[device]]
+            id = "big"
+            bars = [ { bar = 0, size = "1G", kind = "mem32" } ]
+            [[root_port]]
+            id = "rp1"
+            [[device]]
+            id = "nic"
+            model = "e1000e"
+            bus = "rp1"
+            """, file: "t.toml")
+        let plan = try Planner.plan(config)
+        #expect(plan.memory.hole == AddressRange(start: 0x5000_0000, limit: 0xFEC0_0000))
+        #expect(plan.functions.first { $0.id == "big" }?.bars.first?.address == 0x8000_0000)
+        #expect(plan.functions.first { $0.id == "rp1" }?.windows?.mem == AddressRange(start: 0x7FF0_0000, limit: 0x8000_0000))
+        #expect(try #require(HoleDensity.ratio(plan)) <= 1.05)
+        #expect(InvariantChecks.check(plan, config).isEmpty)
+    }
+
     /// The 256 MiB BAR of a given 1 GiB Xen hole goes first and the 64-bus ECAM after it, not the
     /// ECAM first with the BAR on the next 256 MiB boundary (span 512 MiB for 320 MiB of content).
     @Test func largeBARBeforeSmallECAM() throws {

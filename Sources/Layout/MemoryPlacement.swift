@@ -80,8 +80,6 @@ struct MemoryAssignment {
     var mmio32: [AddressRange]
     var mmio64: AddressRange?
     var addresses: [ResourceOwner: UInt64] = [:]
-    /// Windows placed with their end aligned (`Request.mayAlignEnd`): laid out from the top.
-    var laidFromTop: Set<ResourceOwner> = []
     var unassigned: [Request] = []
     var warnings: [String] = []
     /// Where the policy knowingly differs from the program it imitates.

@@ -28,7 +28,7 @@ public enum Planner {
         let assignment = try rules.place(input)
         var addresses = assignment.addresses
         for request in fixed { addresses[request.owner] = request.fixed }
-        fillWindows(demands, addresses: &addresses, laidFromTop: assignment.laidFromTop)
+        fillWindows(demands, addresses: &addresses)
         var plan = assemble(config, topology: topology, demands: demands, memory: assignment, addresses: addresses,
                             unassigned: assignment.unassigned, warnings: assignment.warnings)
         if rules.leavesBridgesToGuest { markExtensions(&plan) }
@@ -68,23 +68,21 @@ public enum Planner {
 
     /// Top-down: a placed window's children are packed from its base in placement order, which
     /// keeps each naturally aligned because the window is aligned to its largest child. A window
-    /// laid from its top (its end aligned, `Request.mayAlignEnd`) holds the mirror image of that
-    /// packing, measured down from its end: a BAR's size is a multiple of its alignment, so it stays
-    /// aligned, and a window inside is then laid from its top too. A fixed window's children were
-    /// placed with it, bottom-up (FixedWindows.swift).
-    static func fillWindows(_ demands: [BridgeDemand], addresses: inout [ResourceOwner: UInt64],
-                            laidFromTop: Set<ResourceOwner> = []) {
-        var fromTop = laidFromTop
+    /// whose base is not aligned was placed with its end aligned instead (`Request.mayAlignEnd`:
+    /// its size is no multiple of its alignment, so exactly one of its ends can be): it holds the
+    /// mirror image of that packing, measured down from its end. A BAR's size is a multiple of its
+    /// alignment, so it stays aligned; a window inside ends on its boundary and is mirrored in turn.
+    /// A fixed window's children were placed with it, bottom-up (FixedWindows.swift).
+    static func fillWindows(_ demands: [BridgeDemand], addresses: inout [ResourceOwner: UInt64]) {
         for demand in demands.flatMap(\.all) {
             addresses.merge(demand.placedChildren) { _, decided in decided }
             for (window, children) in [(demand.io, demand.ioChildren), (demand.mem, demand.memChildren), (demand.pref, demand.prefChildren)] {
                 guard let window, window.fixed == nil, let base = addresses[window.owner] else { continue }
-                let mirrored = fromTop.contains(window.owner)
+                let fromTop = base % window.alignment != 0
                 var offset: UInt64 = 0
                 for child in children {
                     offset = alignUp(offset, child.alignment)
-                    addresses[child.owner] = mirrored ? base + window.size - offset - child.size : base + offset
-                    if mirrored { fromTop.insert(child.owner) }
+                    addresses[child.owner] = fromTop ? base + window.size - offset - child.size : base + offset
                     offset += child.size
                 }
             }

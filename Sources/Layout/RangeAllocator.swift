@@ -67,21 +67,21 @@ extension RangeAllocator {
     /// filled first, so that the larger free part stays whole (the block grows from the fixed
     /// ECAM toward the smaller side of the hole until that side is full).
     /// `endAligned`: the piece may instead have its end on an `alignment` boundary (a window laid
-    /// out from its top, `Request.mayAlignEnd`); the answer says which of the two it got.
+    /// out from its top, `Request.mayAlignEnd`).
     mutating func allocate(size: UInt64, alignment: UInt64, endAligned: Bool = false,
-                           beside block: AddressRange) -> (base: UInt64, endAligned: Bool)? {
+                           beside block: AddressRange) -> UInt64? {
         let freeBelow = free.reduce(0) { $0 + ($1.start < block.start ? min($1.limit, block.start) - $1.start : 0) }
         let freeAbove = free.reduce(0) { $0 + ($1.limit > block.limit ? $1.limit - max($1.start, block.limit) : 0) }
-        var best: (growth: UInt64, sideFree: UInt64, base: UInt64, endAligned: Bool, index: Int)?
+        var best: (growth: UInt64, sideFree: UInt64, base: UInt64, index: Int)?
         for (index, range) in free.enumerated() {
             let startAligned = [Self.lowestPlace(in: range, size: size, alignment: alignment),
-                                Self.highestPlace(in: range, size: size, alignment: alignment)].compactMap { $0 }.map { ($0, false) }
+                                Self.highestPlace(in: range, size: size, alignment: alignment)]
             let endPlaces = !endAligned ? [] : [Self.lowestEndPlace(in: range, size: size, alignment: alignment),
-                                                Self.highestEndPlace(in: range, size: size, alignment: alignment)].compactMap { $0 }.map { ($0, true) }
-            for (base, atEnd) in startAligned + endPlaces {
+                                                Self.highestEndPlace(in: range, size: size, alignment: alignment)]
+            for base in (startAligned + endPlaces).compactMap({ $0 }) {
                 let growth = max(block.limit, base + size) - min(block.start, base) - block.size
                 let sideFree = base < block.start ? freeBelow : base >= block.limit ? freeAbove : 0
-                let candidate = (growth: growth, sideFree: sideFree, base: base, endAligned: atEnd, index: index)
+                let candidate = (growth: growth, sideFree: sideFree, base: base, index: index)
                 if best.map({ (candidate.growth, candidate.sideFree, candidate.base) < ($0.growth, $0.sideFree, $0.base) }) ?? true {
                     best = candidate
                 }
@@ -89,7 +89,7 @@ extension RangeAllocator {
         }
         guard let best else { return nil }
         take(AddressRange(start: best.base, size: size), from: best.index, keepingBelow: true)
-        return (best.base, best.endAligned)
+        return best.base
     }
 
     /// Takes `piece` if it lies in one free range; false (and nothing taken) otherwise.
@@ -102,18 +102,18 @@ extension RangeAllocator {
     /// Every free place in `region` whose start (or, with `endAligned`, whose end) is on a
     /// multiple of `step` (itself a multiple of `alignment`), lowest first.
     func places(size: UInt64, alignment: UInt64, endAligned: Bool, in region: AddressRange,
-                step: UInt64) -> [(base: UInt64, endAligned: Bool)] {
-        var places: [(base: UInt64, endAligned: Bool)] = []
+                step: UInt64) -> [UInt64] {
+        var places: [UInt64] = []
         for range in free {
             guard let part = range.intersection(region), part.size >= size else { continue }
             var boundary = alignUp(part.start, step)
             while boundary <= part.limit {
-                if boundary + size <= part.limit { places.append((boundary, false)) }
-                if endAligned, boundary >= part.start + size { places.append((boundary - size, true)) }
+                if boundary + size <= part.limit { places.append(boundary) }
+                if endAligned, boundary >= part.start + size { places.append(boundary - size) }
                 boundary += step
             }
         }
-        return places.sorted { ($0.base, $0.endAligned ? 1 : 0) < ($1.base, $1.endAligned ? 1 : 0) }
+        return places.sorted()
     }
 
     private func firstPlace(size: UInt64, alignment: UInt64) -> UInt64? {

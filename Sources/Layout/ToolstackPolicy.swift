@@ -77,7 +77,7 @@ struct ToolstackPolicy: PlacementRules {
             if let dense = packDensely(low, hole: hole, ecam: ecam, ecamIsGiven: config.ecam.base != nil, taken: fixed) {
                 return MemoryAssignment(lowRAMEnd: lowRAMEnd, relocatedRAM: 0, hole: hole, ecam: dense.ecam,
                                         mmio32: MemoryPlacement.mmio32(hole: hole, ecam: dense.ecam), mmio64: nil,
-                                        addresses: dense.block.addresses, laidFromTop: dense.block.laidFromTop)
+                                        addresses: dense.block.addresses)
             }
             // Dense packing is greedy: where it finds no room, the ECAM first and every resource at
             // the lowest place that fits, which fits whenever any largest-alignment-first packing does.
@@ -128,12 +128,11 @@ struct ToolstackPolicy: PlacementRules {
         return best
     }
 
-    /// What `packBlock` decided: the span from the lowest start to the highest end, an address
-    /// for each resource, and the windows it laid out from their top.
+    /// What `packBlock` decided: the span from the lowest start to the highest end and an address
+    /// for each resource.
     struct PackedBlock {
         var span: AddressRange
         var addresses: [ResourceOwner: UInt64] = [:]
-        var laidFromTop: Set<ResourceOwner> = []
     }
 
     /// In the given order (`denseOrder`), each resource where it grows the block least
@@ -147,11 +146,11 @@ struct ToolstackPolicy: PlacementRules {
         guard let first = low.first else { return PackedBlock(span: AddressRange(start: hole.start, size: 1)) }
         let total = low.reduce(0) { $0 + $1.size }
         var best: PackedBlock?
-        for (index, (base, fromTop)) in anchors(first, allocator: allocator, hole: hole, total: total).enumerated() {
+        for (index, base) in anchors(first, allocator: allocator, hole: hole, total: total).enumerated() {
             var rest = allocator
             let piece = AddressRange(start: base, size: first.size)
             guard rest.claim(piece) else { continue }
-            let start = PackedBlock(span: piece, addresses: [first.owner: base], laidFromTop: fromTop ? [first.owner] : [])
+            let start = PackedBlock(span: piece, addresses: [first.owner: base])
             guard let packed = packBeside(low.dropFirst(), allocator: rest, block: start, within: best?.span.size) else { continue }
             // The first anchor (the end of the hole with less slack) stands even when its block
             // reaches neither end; the others must do better.
@@ -172,10 +171,9 @@ struct ToolstackPolicy: PlacementRules {
         var packed = block
         for request in low {
             if let limit, packed.span.size >= limit { return nil }
-            guard let (base, fromTop) = allocator.allocate(size: request.size, alignment: request.alignment,
-                                                           endAligned: request.mayAlignEnd, beside: packed.span) else { return nil }
+            guard let base = allocator.allocate(size: request.size, alignment: request.alignment,
+                                                endAligned: request.mayAlignEnd, beside: packed.span) else { return nil }
             packed.addresses[request.owner] = base
-            if fromTop { packed.laidFromTop.insert(request.owner) }
             let piece = AddressRange(start: base, size: request.size)
             packed.span = AddressRange(start: min(packed.span.start, base), limit: max(packed.span.limit, piece.limit))
         }
@@ -187,15 +185,15 @@ struct ToolstackPolicy: PlacementRules {
     /// aligned place, start or (for a window with a tail) end, within reach of either end of the
     /// hole: 256 MiB plus everything there is to pack, for the block must start (or end) within
     /// 256 MiB of it so that the free rest stays in one piece. At most 64 places per end.
-    static func anchors(_ first: Request, allocator: RangeAllocator, hole: AddressRange, total: UInt64) -> [(UInt64, Bool)] {
+    static func anchors(_ first: Request, allocator: RangeAllocator, hole: AddressRange, total: UInt64) -> [UInt64] {
         var atEnd = allocator
-        let preferred = atEnd.allocateAtEnd(size: first.size, alignment: first.alignment).map { [($0, false)] } ?? []
+        let preferred = atEnd.allocateAtEnd(size: first.size, alignment: first.alignment).map { [$0] } ?? []
         let reach = min(hole.size, FixedRanges.ecamAlignment + total)
         let step = max(first.alignment, alignUp(reach / 64, first.alignment))
         let ends = [AddressRange(start: hole.start, size: reach), AddressRange(start: hole.limit - reach, limit: hole.limit)]
         return preferred + ends.flatMap {
             allocator.places(size: first.size, alignment: first.alignment, endAligned: first.mayAlignEnd, in: $0, step: step)
-        }.map { ($0.base, $0.endAligned) }
+        }
     }
 
     /// Largest alignment first; of equal alignment, those whose size is a multiple of it first:
